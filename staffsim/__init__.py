@@ -1,0 +1,23 @@
+"""staffsim: discrete-event simulation of school staffing designs.
+
+    >>> import staffsim
+    >>> sc = staffsim.load_scenario("scenarios/team-based.yaml")
+    >>> ledger = staffsim.simulate(sc, seed=7)
+    >>> staffsim.compute_metrics(ledger)["planning_hours_per_week"]
+"""
+
+from importlib.metadata import PackageNotFoundError, version as _version
+
+try:
+    __version__ = _version("staffsim")
+except PackageNotFoundError:  # running from a source tree without installing
+    __version__ = "0.0.0+source"
+
+from .config import Scenario
+from .errors import InputError
+from .ledger import Ledger
+from .metrics import compute_metrics
+from .model import simulate
+from .scenario import load_scenario
+
+__all__ = ["Scenario", "InputError", "Ledger", "compute_metrics", "simulate", "load_scenario", "__version__"]

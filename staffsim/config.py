@@ -1,0 +1,373 @@
+"""The scenario schema: what a scenario file may say, validated and frozen.
+
+A scenario describes one staffing design for one school: the students, the
+calendar, the contract day, the roles and their pay, how staff form teams, a
+weekly timetable per role, the policies that decide what happens when reality
+departs from the plan, and the behaviour rates that make it depart.
+
+Arrangements (traditional, blended, team-based, ...) are *data* in this schema,
+never branches in the model. Unknown keys are errors so that typos are caught.
+Units are in the field names or descriptions: minutes, hours, days, dollars.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .activities import PLANNED
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
+RoleCategory = Literal["teacher_leader", "teacher", "support", "resident"]
+#: Role categories whose members count as "teachers" in per-teacher metrics.
+TEACHER_CATEGORIES = ("teacher_leader", "teacher")
+
+_TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
+_BLOCK = re.compile(r"^\s*(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})\s+([a-z_]+)\s*$")
+
+
+def parse_clock(text: str) -> int:
+    """'07:40' -> minutes after midnight (460). Raises ValueError on bad input."""
+    m = _TIME.match(str(text))
+    if not m:
+        raise ValueError(f"expected a time like '07:40', found {text!r}")
+    h, mi = int(m.group(1)), int(m.group(2))
+    if h > 23 or mi > 59:
+        raise ValueError(f"expected a time of day between 00:00 and 23:59, found {text!r}")
+    return h * 60 + mi
+
+
+class Frozen(BaseModel):
+    """Base for every scenario section: frozen, no unknown keys."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Block(Frozen):
+    """One timetable block: [start, end) in minutes after midnight, and an activity."""
+
+    start: int
+    end: int
+    activity: str
+
+    @property
+    def minutes(self) -> int:
+        return self.end - self.start
+
+    @classmethod
+    def parse(cls, value: object) -> "Block":
+        """Accept '08:00-08:50 whole_class' or {start, end, activity}."""
+        if isinstance(value, Block):
+            return value
+        if isinstance(value, str):
+            m = _BLOCK.match(value)
+            if not m:
+                raise ValueError(
+                    "expected a block like '08:00-08:50 whole_class', found " + repr(value)
+                )
+            start, end, activity = m.groups()
+        elif isinstance(value, dict):
+            unknown = set(value) - {"start", "end", "activity"}
+            if unknown:
+                raise ValueError(f"unknown block keys {sorted(unknown)}; expected start, end, activity")
+            try:
+                start, end, activity = value["start"], value["end"], value["activity"]
+            except KeyError as exc:
+                raise ValueError(f"block is missing {exc.args[0]!r}") from None
+        else:
+            raise ValueError(f"expected a block like '08:00-08:50 whole_class', found {value!r}")
+        if activity not in PLANNED:
+            raise ValueError(
+                f"unknown activity {activity!r}; expected one of {', '.join(PLANNED)}"
+            )
+        s, e = parse_clock(start), parse_clock(end)
+        if e <= s:
+            raise ValueError(f"block ends ({end}) before it starts ({start})")
+        return cls(start=s, end=e, activity=activity)
+
+
+def _parse_blocks(value: object) -> tuple[Block, ...]:
+    if not isinstance(value, (list, tuple)):
+        raise ValueError("expected a list of blocks like '08:00-08:50 whole_class'")
+    blocks = sorted((Block.parse(v) for v in value), key=lambda b: b.start)
+    for a, b in zip(blocks, blocks[1:]):
+        if b.start < a.end:
+            raise ValueError(
+                f"blocks overlap: {a.activity} until {a.end // 60:02d}:{a.end % 60:02d} "
+                f"and {b.activity} from {b.start // 60:02d}:{b.start % 60:02d}"
+            )
+    return tuple(blocks)
+
+
+DayBlocks = Annotated[tuple[Block, ...], Field(default=())]
+
+
+class Timetable(Frozen):
+    """A weekly timetable. `every_day` applies to each weekday a day key does not override.
+
+    A full planning day is simply a day whose blocks are all planning.
+    Contract time the blocks leave free counts as `other` (lunch, passing).
+    """
+
+    every_day: tuple[Block, ...] = ()
+    mon: tuple[Block, ...] | None = None
+    tue: tuple[Block, ...] | None = None
+    wed: tuple[Block, ...] | None = None
+    thu: tuple[Block, ...] | None = None
+    fri: tuple[Block, ...] | None = None
+
+    @field_validator("every_day", "mon", "tue", "wed", "thu", "fri", mode="before")
+    @classmethod
+    def _blocks(cls, value: object) -> object:
+        return None if value is None else _parse_blocks(value)
+
+    def day(self, weekday: str) -> tuple[Block, ...]:
+        """The blocks of one weekday ('mon'..'fri')."""
+        own = getattr(self, weekday)
+        return self.every_day if own is None else own
+
+
+class SchoolSpec(Frozen):
+    students: int = Field(gt=0, description="students enrolled in the part of the school modelled")
+    grade_band: Literal["elementary", "middle", "high", "k8", "secondary"] = "middle"
+    class_size: float = Field(
+        gt=0, description="target students per class (NCES NTPS 2020-21: 19.1 / 22.0 / 21.0)"
+    )
+
+
+class Break(Frozen):
+    name: str
+    after_week: int = Field(ge=1, description="the break starts after this instructional week")
+    weeks: int = Field(ge=1, le=8, description="calendar weeks without school")
+
+
+class CalendarSpec(Frozen):
+    weeks: int = Field(36, ge=1, le=52, description="instructional weeks of 5 days (36 -> 180 days)")
+    breaks: tuple[Break, ...] = ()
+    summer_weeks: int = Field(
+        10, ge=0, le=20, description="weeks between years in multi-year runs (rest and hiring)"
+    )
+
+    @model_validator(mode="after")
+    def _breaks_inside_year(self) -> "CalendarSpec":
+        for i, b in enumerate(self.breaks):
+            if b.after_week >= self.weeks:
+                raise ValueError(
+                    f"breaks[{i}] ({b.name}) starts after week {b.after_week}, "
+                    f"but the year has only {self.weeks} instructional weeks"
+                )
+        return self
+
+    @property
+    def school_days(self) -> int:
+        return self.weeks * 5
+
+
+class ContractDay(Frozen):
+    """The paid working day, the same for every role (NCES NTPS 2020-21: 38.4 h/week)."""
+
+    start: int
+    end: int
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _clock(cls, value: object) -> int:
+        return value if isinstance(value, int) else parse_clock(str(value))
+
+    @model_validator(mode="after")
+    def _order(self) -> "ContractDay":
+        if self.end <= self.start:
+            raise ValueError("contract_day ends before it starts")
+        return self
+
+    @property
+    def minutes(self) -> int:
+        return self.end - self.start
+
+
+class Role(Frozen):
+    """A job: its category (what the metrics group it with), pay and workload."""
+
+    category: RoleCategory
+    salary: float = Field(ge=0, description="annual base salary, dollars")
+    supplement: float = Field(0, ge=0, description="annual supplement for the role, dollars")
+    planning_workload_hours_per_week: float = Field(
+        0,
+        ge=0,
+        le=60,
+        description="hours of planning, preparation and grading the role needs per week; "
+        "what protected planning time does not absorb spills into overtime",
+    )
+    needs_cover: bool | None = Field(
+        None,
+        description="whether the role's instructional blocks need a cover when absent "
+        "(default: yes for all but residents, who co-teach)",
+    )
+
+    @property
+    def covered(self) -> bool:
+        return self.needs_cover if self.needs_cover is not None else self.category != "resident"
+
+
+class Member(Frozen):
+    """Staff of one role inside a team; `timetable` may list names assigned in turn."""
+
+    role: str
+    count: int = Field(1, ge=1, le=50)
+    timetable: str | tuple[str, ...]
+
+    @property
+    def timetables(self) -> tuple[str, ...]:
+        return (self.timetable,) if isinstance(self.timetable, str) else self.timetable
+
+
+class Team(Frozen):
+    """A team of staff sharing responsibility for a body of students.
+
+    `count` repeats the team (e.g. 20 identical one-teacher "teams" for a
+    traditional school of self-contained classes).
+    """
+
+    name: str
+    count: int = Field(1, ge=1, le=100)
+    students: int = Field(ge=0, description="students the team (each copy) serves")
+    members: tuple[Member, ...] = Field(min_length=1)
+
+
+class Substitutes(Frozen):
+    pool_size: int = Field(ge=0, description="day-to-day substitutes the school can call on per day")
+    fill_rate: float = Field(
+        ge=0, le=1, description="probability a request is filled while a substitute is free"
+    )
+    run_small_groups: bool = Field(False, description="whether a substitute runs the absent adult's small groups")
+
+
+CoverageStep = Literal["colleague_planning", "cancel_small_group", "combine_classes"]
+
+
+class Coverage(Frozen):
+    """Who covers an absence a substitute does not: tried in `order`, block by block."""
+
+    order: tuple[CoverageStep, ...] = ("colleague_planning", "combine_classes")
+    scope: Literal["team", "school"] = Field(
+        "school", description="look for colleagues in the team only, or the team first then the school"
+    )
+
+    @field_validator("order")
+    @classmethod
+    def _nonempty(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        if not v:
+            raise ValueError("expected at least one coverage step")
+        if len(set(v)) != len(v):
+            raise ValueError("coverage steps are listed more than once")
+        return v
+
+
+class SmallGroups(Frozen):
+    """How flagged student needs become small-group instruction."""
+
+    max_size: int = Field(4, ge=1, le=30, description="students per small group (tutoring effect needs <= 4)")
+    fill: Literal["needs_only", "rotation"] = Field(
+        "needs_only",
+        description="needs_only: a group meets only for flagged needs; rotation: free seats "
+        "are filled by students rotating through (station rotation)",
+    )
+    detection_delay_days: int = Field(
+        5, ge=0, le=60, description="school days from a need arising to it being noticed"
+    )
+    regroup_every_days: int = Field(
+        5, ge=1, le=60, description="students are regrouped every this many school days; "
+        "a noticed need joins a group at the next regrouping"
+    )
+    service_window_days: int = Field(
+        10, ge=1, le=90, description="a need served within this many school days of arising counts as served"
+    )
+
+
+class Policies(Frozen):
+    substitutes: Substitutes
+    coverage: Coverage = Coverage()
+    small_groups: SmallGroups = SmallGroups()
+
+
+class Absence(Frozen):
+    days_per_year: float = Field(ge=0, le=100, description="mean absence days per staff member per 180-day year")
+    mean_spell_days: float = Field(1.5, ge=1, le=20, description="mean length of one absence, school days")
+
+
+class Interruptions(Frozen):
+    per_planning_hour: float = Field(ge=0, le=20, description="Poisson rate of interruptions per hour of planning")
+    mean_minutes: float = Field(ge=0, le=120, description="mean planning minutes one interruption eats (exponential)")
+
+
+class Needs(Frozen):
+    per_student_per_week: float = Field(
+        ge=0, le=10, description="rate at which a student develops a need for small-group help"
+    )
+
+
+class Planning(Frozen):
+    collaboration_multiplier: float = Field(
+        1.0, ge=0, le=3, description="workload hours one hour of collaborative planning absorbs"
+    )
+
+
+class Behaviour(Frozen):
+    absence: Absence
+    interruptions: Interruptions
+    needs: Needs
+    planning: Planning = Planning()
+
+
+class Scenario(Frozen):
+    """A whole scenario file."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", description="short id used in results")
+    description: str = ""
+    school: SchoolSpec
+    calendar: CalendarSpec = CalendarSpec()
+    contract_day: ContractDay
+    roles: dict[str, Role] = Field(min_length=1)
+    timetables: dict[str, Timetable] = Field(min_length=1)
+    teams: tuple[Team, ...] = Field(min_length=1)
+    policies: Policies
+    behaviour: Behaviour
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> "Scenario":
+        problems: list[str] = []
+        for ti, team in enumerate(self.teams):
+            for mi, m in enumerate(team.members):
+                where = f"teams[{ti}].members[{mi}]"
+                if m.role not in self.roles:
+                    problems.append(f"{where}.role: unknown role {m.role!r}; defined roles: {', '.join(self.roles)}")
+                for name in m.timetables:
+                    if name not in self.timetables:
+                        problems.append(
+                            f"{where}.timetable: unknown timetable {name!r}; defined: {', '.join(self.timetables)}"
+                        )
+        served = sum(t.students * t.count for t in self.teams)
+        if served != self.school.students:
+            problems.append(
+                f"teams: the teams serve {served} students but school.students is {self.school.students}"
+            )
+        c = self.contract_day
+        for name, tt in self.timetables.items():
+            for wd in ("every_day",) + WEEKDAYS:
+                blocks = getattr(tt, wd) or ()
+                for b in blocks:
+                    if b.start < c.start or b.end > c.end:
+                        problems.append(
+                            f"timetables.{name}.{wd}: block {b.activity} "
+                            f"{b.start // 60:02d}:{b.start % 60:02d}-{b.end // 60:02d}:{b.end % 60:02d} "
+                            "lies outside the contract day"
+                        )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    @property
+    def staff_count(self) -> int:
+        return sum(t.count * m.count for t in self.teams for m in t.members)

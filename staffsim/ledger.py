@@ -1,0 +1,79 @@
+"""The ledger: everything one replication recorded, from which every metric is computed.
+
+Arrays are indexed by school day (D), staff position (S), team (T) and ledger
+column (A, see `activities.Activity`). Nothing here is a summary: metrics are
+derived in `metrics.py`, so a new metric never needs a new simulation field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .activities import LABELS
+
+#: Event kinds recorded in `Ledger.events` (column `kind`).
+EVENT_KINDS = (
+    "absence",  # a staff member absent for a day (value: instructional minutes needing cover)
+    "substitute",  # a day-to-day substitute covered the absent staff member
+    "coverage",  # a colleague (other) covered a block, giving up planning (value: minutes)
+    "cancelled_group",  # a small group did not meet (value: seats lost)
+    "combined",  # a class was combined with another: nobody covered the block (value: minutes)
+    "interruption",  # interruptions ate planning (value: minutes)
+    "resignation",  # a staff member resigned during the year
+    "hire",  # a vacancy was filled (other: 1 if by a promoted resident)
+)
+EVENT_CODES = {k: i for i, k in enumerate(EVENT_KINDS)}
+
+
+@dataclass
+class Ledger:
+    """What happened in one replication of one or more school years."""
+
+    scenario: str
+    seed_key: tuple[int, ...]
+    staff_labels: tuple[str, ...]
+    staff_role: tuple[str, ...]
+    staff_category: np.ndarray  # (S,)
+    staff_team: np.ndarray  # (S,)
+    is_teacher: np.ndarray  # (S,)
+    students: int
+    team_students: np.ndarray  # (T,)
+    team_led: np.ndarray  # (T,)
+    contract_minutes: int
+    scheduled: np.ndarray  # (5, S, A) the timetable's minutes by weekday
+    year: np.ndarray  # (D,) year index of each school day
+    week: np.ndarray  # (D,) instructional week within the year
+    weekday: np.ndarray  # (D,)
+    minutes: np.ndarray  # (D, S, A) minutes by activity (column OVERTIME beyond contract)
+    filled: np.ndarray  # (D, S) bool: a person (not a vacancy) held the position that day
+    needs_arrived: np.ndarray  # (D, T) needs arising
+    needs_served: np.ndarray  # (D, T) needs served within the window
+    needs_expired: np.ndarray  # (D, T) needs whose window passed unserved
+    seats_offered: np.ndarray  # (D, T) small-group seats that met
+    seat_minutes: np.ndarray  # (D, T) student-minutes of small-group instruction delivered
+    adults_present: np.ndarray  # (D,) instructional adults in school (staff present + substitutes)
+    events: np.ndarray  # (N, 5) int64: day, kind code, staff, other, value
+    needs_pending: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (T,) unserved, unexpired at year end
+    extra: dict = field(default_factory=dict)  # per-mechanism state summaries (e.g. exhaustion)
+
+    @property
+    def days(self) -> int:
+        return self.minutes.shape[0]
+
+    def events_frame(self) -> pd.DataFrame:
+        """Events as a DataFrame with readable kinds and staff labels."""
+        ev = self.events
+        df = pd.DataFrame(ev, columns=["day", "kind", "staff", "other", "value"])
+        df["kind"] = pd.Categorical.from_codes(df["kind"], categories=list(EVENT_KINDS))
+        return df
+
+    def staff_days_frame(self) -> pd.DataFrame:
+        """Minutes by activity per staff member per school day (long on staff, wide on activity)."""
+        D, S, A = self.minutes.shape
+        df = pd.DataFrame(self.minutes.reshape(D * S, A), columns=LABELS)
+        df.insert(0, "staff", np.tile(np.arange(S), D))
+        df.insert(0, "day", np.repeat(np.arange(D), S))
+        return df
