@@ -77,3 +77,45 @@ class Ledger:
         df.insert(0, "staff", np.tile(np.arange(S), D))
         df.insert(0, "day", np.repeat(np.arange(D), S))
         return df
+
+
+def split_years(ledger: Ledger) -> list[Ledger]:
+    """One ledger per simulated year (for per-year tables of multi-year runs).
+
+    Arrays over school days are sliced by year; events keep their day numbers
+    relative to the year; `extra` arrays whose first axis has one entry per year
+    are sliced by year, arrays over days (first axis D) by day, others kept whole.
+    """
+    years = np.unique(ledger.year)
+    if len(years) == 1:
+        return [ledger]
+    D = ledger.days
+    out = []
+    for y in years:
+        sel = ledger.year == y
+        idx = np.flatnonzero(sel)
+        lo, hi = int(idx[0]), int(idx[-1]) + 1
+        ev = ledger.events[(ledger.events[:, 0] >= lo) & (ledger.events[:, 0] < hi)].copy()
+        ev[:, 0] -= lo
+        extra = {}
+        for k, v in ledger.extra.items():
+            if isinstance(v, np.ndarray) and v.ndim >= 1 and v.shape[0] == D:
+                extra[k] = v[lo:hi]
+            elif isinstance(v, np.ndarray) and v.ndim >= 1 and v.shape[0] == len(years):
+                extra[k] = v[int(y):int(y) + 1]
+            else:
+                extra[k] = v
+        day_fields = ("year", "week", "weekday", "minutes", "filled", "needs_arrived", "needs_served",
+                      "needs_expired", "seats_offered", "seat_minutes", "adults_present")
+        kw = {f: getattr(ledger, f)[lo:hi] for f in day_fields}
+        out.append(
+            Ledger(
+                scenario=ledger.scenario, seed_key=ledger.seed_key, staff_labels=ledger.staff_labels,
+                staff_role=ledger.staff_role, staff_category=ledger.staff_category, staff_team=ledger.staff_team,
+                is_teacher=ledger.is_teacher, students=ledger.students, team_students=ledger.team_students,
+                team_led=ledger.team_led, contract_minutes=ledger.contract_minutes, scheduled=ledger.scheduled,
+                events=ev, needs_pending=ledger.needs_pending if y == years[-1] else np.zeros_like(ledger.needs_pending),
+                extra=extra, **kw,
+            )
+        )
+    return out
