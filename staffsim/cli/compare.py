@@ -1,0 +1,67 @@
+"""`staffsim compare`: several designs on common random numbers, with paired differences."""
+
+from __future__ import annotations
+
+import click
+
+from .. import store
+from ..errors import InputError
+from ..experiment import build_variants, unique_labels
+from ..scenario import load_scenario, read_scenario_dict
+from .common import comparison_table, handle_errors, out, print_precision_warnings, run_options
+from .execution import execute_cli
+
+
+@click.command("compare")
+@click.argument("scenarios", nargs=-1, type=click.Path(dir_okay=False))
+@run_options
+@handle_errors
+def command(scenarios: tuple[str, ...], **options) -> None:
+    """Compare SCENARIOS (YAML files; the first is the baseline) on the same random numbers.
+
+    Prints each metric for each design with its 95 % CI and the paired
+    difference from the baseline; saves comparison.parquet/.csv, metrics.parquet
+    and staff_weeks.parquet in a run folder. With --resume, SCENARIOS may be omitted.
+    """
+    variants = None
+    name = "compare"
+    if scenarios:
+        problems = []
+        designs = []
+        for path in scenarios:
+            try:
+                load_scenario(path)
+                designs.append(read_scenario_dict(path)[0])
+            except InputError as exc:
+                problems.extend(f"{path}: {p}" for p in exc.problems)
+        if problems:
+            raise InputError("compare", problems)
+        labels = unique_labels([d["name"] for d in designs])
+        _check_money(designs)
+        variants = build_variants(list(zip(labels, designs)))
+        name = "compare-" + "-".join(dict.fromkeys(d["name"] for d in designs))[:60]
+    elif not options.get("resume_dir"):
+        raise InputError("compare", ["expected at least one scenario file (the first is the baseline)"])
+    run_dir, manifest = execute_cli("compare", name, variants, options, resume_hint=" ".join(scenarios) + " " if scenarios else "")
+    comp = store.read_table(run_dir, "comparison")
+    if not comp.empty:
+        out.print(comparison_table(comp, f"{len(manifest['scenarios'])} designs, {manifest['replications']} replications each, "
+                                         f"seed {manifest['seed']} (differences paired by replication)"))
+        for hook in TABLE_HOOKS:
+            hook(run_dir, comp)
+        print_precision_warnings(store.read_table(run_dir, "summary"))
+
+
+def _check_money(designs: list[dict]) -> None:
+    """Refuse to compare costs stated in different currencies or price years."""
+    try:
+        from ..costs import check_same_money
+    except ImportError:
+        return
+    from ..scenario import scenario_from_dict
+
+    check_same_money([scenario_from_dict(d) for d in designs])
+
+
+#: Extra terminal output after the comparison table: fn(run_dir, comparison frame).
+TABLE_HOOKS: list = []

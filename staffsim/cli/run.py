@@ -1,0 +1,32 @@
+"""`staffsim run`: replications of one design."""
+
+from __future__ import annotations
+
+import click
+
+from .. import store
+from ..experiment import build_variants
+from ..scenario import load_scenario, read_scenario_dict
+from .common import handle_errors, out, print_precision_warnings, run_options, summary_table
+from .execution import execute_cli
+
+
+@click.command("run")
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@run_options
+@handle_errors
+def command(scenario: str, **options) -> None:
+    """Simulate SCENARIO (a YAML file) for N replications and print its metrics with 95 % CIs.
+
+    Writes a run folder (manifest.json, metrics.parquet, staff_weeks.parquet,
+    summary.csv, the resolved scenario) under results/ unless --out says where.
+    """
+    load_scenario(scenario)  # validate first: clear errors before any folder is made
+    data, _ = read_scenario_dict(scenario)
+    variants = None if options.get("resume_dir") else build_variants([(data["name"], data)], source=scenario)
+    res = execute_cli("run", data["name"], variants, options, resume_hint=f"{scenario} ")
+    run_dir, manifest = res
+    summary = store.read_table(run_dir, "summary") if (run_dir / "summary.parquet").exists() else None
+    if summary is not None and not summary.empty:
+        out.print(summary_table(summary, f"{data['name']}: {manifest['replications']} replications, seed {manifest['seed']}"))
+        print_precision_warnings(summary)
