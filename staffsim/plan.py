@@ -95,8 +95,18 @@ def compile_plan(scenario: Scenario) -> Plan:
     if hit is not None and hit[0]() is scenario:
         return hit[1]
     plan = _compile(scenario)
-    _CACHE[key] = (weakref.ref(scenario, lambda _r, k=key: _CACHE.pop(k, None)), plan)
+    _CACHE[key] = (weakref.ref(scenario, _forget), plan)
     return plan
+
+
+def _forget(ref: "weakref.ref[Scenario]") -> None:
+    """Drop a dead scenario's plan (unless its id was already reused by a newer entry)."""
+    cache = _CACHE  # None while the interpreter shuts down
+    if cache is None:
+        return
+    for key, (r, _) in list(cache.items()):
+        if r is ref:
+            del cache[key]
 
 
 def _day_row(blocks: tuple[Block, ...], contract: int) -> np.ndarray:

@@ -150,10 +150,13 @@ def apply_overrides(data: Mapping[str, Any], overrides: Mapping[str, Any], sourc
                 key: Any = int(part)
             elif isinstance(node, dict):
                 key = part
-                if key not in node and not (last and _is_known_field(parts)):
-                    problems.append(f"{path}: no field {part!r} at {'.'.join(parts[:i]) or 'the top level'} of the scenario")
-                    ok = False
-                    break
+                if key not in node:
+                    if not _is_known_field(parts[: i + 1]):
+                        problems.append(f"{path}: no field {part!r} at {'.'.join(parts[:i]) or 'the top level'} of the scenario")
+                        ok = False
+                        break
+                    if not last:
+                        node[key] = {}  # a section the file left at its defaults
             else:
                 problems.append(f"{path}: {'.'.join(parts[:i])} is a value, not a section")
                 ok = False
@@ -170,19 +173,13 @@ def apply_overrides(data: Mapping[str, Any], overrides: Mapping[str, Any], sourc
 
 
 def _is_known_field(parts: list[str]) -> bool:
-    """True when a dotted path names a schema field that the file left at its default."""
+    """True when a dotted path names a field of the schema (sections of models, not dict entries)."""
     model: Any = Scenario
     for part in parts:
         fields = getattr(model, "model_fields", None)
-        if fields is None:
-            return part.isdigit() or True
-        if part not in fields:
-            # dict-valued sections (roles, timetables) take any key
+        if fields is None or part not in fields:
             return False
-        ann = fields[part].annotation
-        model = _inner_model(ann)
-        if model is None:
-            return part == parts[-1]
+        model = _inner_model(fields[part].annotation)
     return True
 
 

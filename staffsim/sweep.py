@@ -35,8 +35,8 @@ class Parameter(Frozen):
     """A swept parameter: listed `values` (grid) or a `low`-`high` range (Latin hypercube)."""
 
     values: tuple[float | int | str | bool, ...] | None = None
-    low: float | None = None
-    high: float | None = None
+    low: int | float | None = None
+    high: int | float | None = None
 
     @model_validator(mode="after")
     def _one_kind(self) -> "Parameter":

@@ -16,8 +16,9 @@ from ..errors import InputError
 from ..metrics import METRICS
 from ..runner import BACKENDS, default_workers
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+# Wide tables when output is piped (a notebook, a log file, a test), the terminal's width otherwise.
+out = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
+err = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 200)
 
 
 def handle_errors(fn: Callable) -> Callable:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -41,9 +42,8 @@ def execute_cli(
             err.print(f"{run_dir} is already complete; nothing to do.")
             return run_dir, manifest
         recorded = experiment.load_variants(run_dir)
-        if variants is not None and [(v.label, v.point, v.scenario_json) for v in variants] != [
-            (v.label, v.point, v.scenario_json) for v in recorded
-        ]:
+        same = lambda vs: [(v.label, v.point, json.loads(v.scenario_json)) for v in vs]  # noqa: E731
+        if variants is not None and same(variants) != same(recorded):
             raise InputError(str(run_dir), ["the scenarios or sweep given differ from what this run folder recorded; "
                                             "resume with the same files (or pass the folder alone)"])
         variants = recorded

@@ -8,7 +8,6 @@ import click
 
 from ..errors import InputError
 from ..scenario import load_scenario
-from .common import out
 
 
 @click.command("validate")
@@ -23,7 +22,7 @@ def command(files: tuple[str, ...]) -> None:
             bad += 1
             click.echo(f"Error: {exc.render()}", err=True)
             continue
-        out.print(f"{f}: ok ({sc.name}: {sc.staff_count} staff in {sum(t.count for t in sc.teams)} team(s), "
+        click.echo(f"{f}: ok ({sc.name}: {sc.staff_count} staff in {sum(t.count for t in sc.teams)} team(s), "
                   f"{sc.school.students} students)")
     if bad:
         sys.exit(2)

@@ -1,0 +1,58 @@
+"""Intervals and paired comparisons."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats as sps
+
+from staffsim.stats import compare, interval_from_moments, precision_warnings, summarize, t_interval
+
+
+def test_t_interval_matches_scipy():
+    x = np.array([1.0, 2.0, 4.0, 7.0, 11.0])
+    m, lo, hi = t_interval(x)
+    ref = sps.t.interval(0.95, len(x) - 1, loc=x.mean(), scale=sps.sem(x))
+    assert (lo, hi) == pytest.approx(ref)
+    assert m == pytest.approx(5.0)
+    assert t_interval(np.array([3.0])) == (3.0, 3.0, 3.0)
+
+
+def test_moments_match_direct_interval():
+    x = np.random.default_rng(1).normal(10, 2, 57)
+    mean, sd, lo, hi = interval_from_moments(np.array([57.0]), np.array([x.sum()]), np.array([(x**2).sum()]))
+    m2, lo2, hi2 = t_interval(x)
+    assert (mean[0], lo[0], hi[0]) == pytest.approx((m2, lo2, hi2))
+    assert sd[0] == pytest.approx(x.std(ddof=1))
+
+
+def frame(values: dict[str, np.ndarray]) -> pd.DataFrame:
+    rows = []
+    for sc, v in values.items():
+        for r, x in enumerate(v):
+            rows.append({"scenario": sc, "point": 0, "replication": r, "metric": "m", "value": x})
+    return pd.DataFrame(rows)
+
+
+def test_comparison_against_itself_is_exactly_zero():
+    x = np.random.default_rng(2).normal(5, 1, 30)
+    comp = compare(frame({"a": x, "a#2": x}), ["a", "a#2"])
+    row = comp[comp.scenario == "a#2"].iloc[0]
+    assert row["diff"] == 0 and row["diff_ci_low"] == 0 and row["diff_ci_high"] == 0
+
+
+def test_paired_interval_is_narrower_with_common_noise():
+    rng = np.random.default_rng(3)
+    shared = rng.normal(0, 3, 40)
+    a = 10 + shared + rng.normal(0, 0.3, 40)
+    b = 10.5 + shared + rng.normal(0, 0.3, 40)
+    row = compare(frame({"a": a, "b": b}), ["a", "b"]).query("scenario == 'b'").iloc[0]
+    assert row["diff_ci_high"] - row["diff_ci_low"] < (row["unpaired_diff_ci_high"] - row["unpaired_diff_ci_low"]) / 3
+    assert row["diff_ci_low"] > 0  # pairing detects the 0.5 difference
+
+
+def test_summary_and_precision_warning():
+    x = np.array([1.0, 1.02, 0.98, 1.0])
+    s = summarize(frame({"a": x}))
+    assert s.iloc[0]["n"] == 4 and s.iloc[0]["mean"] == pytest.approx(1.0)
+    noisy = summarize(frame({"a": np.array([0.1, 5.0, 0.2, 3.0])}))
+    assert precision_warnings(noisy) and not precision_warnings(s)
