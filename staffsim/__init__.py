@@ -13,6 +13,7 @@ try:
 except PackageNotFoundError:  # running from a source tree without installing
     __version__ = "0.0.0+source"
 
+from . import costs as _costs  # noqa: F401  (registers the cost metrics)
 from .config import Scenario
 from .errors import InputError
 from .ledger import Ledger

@@ -18,6 +18,7 @@ from .config import Scenario
 from .errors import InputError
 from .runner import Outcome, RunOptions, Variant, execute, summarize_run
 from .scenario import apply_overrides, dump_scenario, scenario_from_dict
+from .decision import save_decision_table
 from .stats import compare as compare_stats
 
 KINDS = ("run", "compare", "sweep")
@@ -177,10 +178,5 @@ def write_comparison(run_dir: Path, labels: list[str]) -> pd.DataFrame:
     metrics = store.read_table(run_dir, "metrics")
     comp = compare_stats(metrics, list(dict.fromkeys(labels)))
     store.write_frame(run_dir, "comparison", comp)
-    for hook in COMPARISON_HOOKS:
-        hook(run_dir, comp)
+    save_decision_table(run_dir, comp)
     return comp
-
-
-#: Functions called with (run_dir, comparison frame) after a comparison is written (e.g. the decision table).
-COMPARISON_HOOKS: list[Callable[[Path, pd.DataFrame], None]] = []

@@ -8,6 +8,7 @@ derived in `metrics.py`, so a new metric never needs a new simulation field.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -58,6 +59,7 @@ class Ledger:
     events: np.ndarray  # (N, 5) int64: day, kind code, staff, other, value
     needs_pending: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (T,) unserved, unexpired at year end
     extra: dict = field(default_factory=dict)  # per-mechanism state summaries (e.g. exhaustion)
+    config: Any = None  # the Scenario simulated (prices, policies): metrics may need its parameters
 
     @property
     def days(self) -> int:
@@ -115,7 +117,7 @@ def split_years(ledger: Ledger) -> list[Ledger]:
                 is_teacher=ledger.is_teacher, students=ledger.students, team_students=ledger.team_students,
                 team_led=ledger.team_led, contract_minutes=ledger.contract_minutes, scheduled=ledger.scheduled,
                 events=ev, needs_pending=ledger.needs_pending if y == years[-1] else np.zeros_like(ledger.needs_pending),
-                extra=extra, **kw,
+                extra=extra, config=ledger.config, **kw,
             )
         )
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import store
+from ..decision import render_decision_table, run_money
 from ..errors import InputError
 from ..experiment import build_variants, unique_labels
 from ..scenario import load_scenario, read_scenario_dict
@@ -47,21 +48,16 @@ def command(scenarios: tuple[str, ...], **options) -> None:
     if not comp.empty:
         out.print(comparison_table(comp, f"{len(manifest['scenarios'])} designs, {manifest['replications']} replications each, "
                                          f"seed {manifest['seed']} (differences paired by replication)"))
-        for hook in TABLE_HOOKS:
-            hook(run_dir, comp)
+        decision = store.read_table(run_dir, "decision")
+        if not decision.empty:
+            out.print(render_decision_table(decision, run_money(run_dir)))
         print_precision_warnings(store.read_table(run_dir, "summary"))
 
 
 def _check_money(designs: list[dict]) -> None:
     """Refuse to compare costs stated in different currencies or price years."""
-    try:
-        from ..costs import check_same_money
-    except ImportError:
-        return
+    from ..costs import check_same_money
     from ..scenario import scenario_from_dict
 
     check_same_money([scenario_from_dict(d) for d in designs])
 
-
-#: Extra terminal output after the comparison table: fn(run_dir, comparison frame).
-TABLE_HOOKS: list = []

@@ -1,0 +1,108 @@
+"""`staffsim budget SCENARIO --budget AMOUNT`: cost against a budget, and the levers that close the gap."""
+
+from __future__ import annotations
+
+import click
+from rich.table import Table
+
+from ..budget import BudgetReport, Lever, budget_analysis
+from ..scenario import load_scenario
+from .common import handle_errors, out
+
+LABELS = {
+    "personnel_cost": "personnel cost",
+    "cost_per_pupil": "cost per pupil",
+    "cost_salaries": "  salaries and stipends",
+    "cost_supplements": "  supplements",
+    "cost_benefits": "  benefits",
+    "cost_substitutes": "  day-to-day substitutes",
+    "cost_vacancies": "  long-term substitutes (vacancies)",
+    "cost_turnover": "  turnover (cost per leaver)",
+    "budget_gap": "over (+) / under (-) budget",
+}
+
+
+def _money(x: float | None, signed: bool = False) -> str:
+    if x is None or x != x:
+        return "-"
+    return f"{x:+,.0f}" if signed else f"{x:,.0f}"
+
+
+def _units(lv: Lever) -> str:
+    if lv.units_to_close is None:
+        return "-"
+    lo, hi = lv.units_range
+    text = f"{lv.units_to_close:.2f}"
+    if lo is not None and hi is not None:
+        a, b = sorted((lo, hi))
+        text += f" [{a:.2f}, {b:.2f}]"
+    return text
+
+
+def costs_table(report: BudgetReport) -> Table:
+    t = Table(title=f"{report.scenario}: annual personnel cost ({report.money}), "
+                    f"{report.replications} replications, seed {report.seed}")
+    t.add_column("item")
+    t.add_column("mean", justify="right")
+    t.add_column("95% CI", justify="right")
+    for key, e in report.costs.items():
+        signed = key == "budget_gap"
+        if key == "budget_gap":
+            t.add_row("budget", _money(report.budget), "", end_section=False)
+        t.add_row(LABELS.get(key, key), _money(e.mean, signed), f"[{_money(e.ci_low, signed)}, {_money(e.ci_high, signed)}]")
+    return t
+
+
+def levers_table(report: BudgetReport) -> Table:
+    t = Table(title="Levers: annual cost of one unit, and units that close the gap (95% CI)")
+    t.add_column("lever")
+    t.add_column("one unit")
+    t.add_column("staff (FTE)", justify="right")
+    t.add_column(f"cost / unit ({report.money})", justify="right")
+    t.add_column("units to close gap", justify="right")
+    t.add_column("note")
+    for lv in report.levers:
+        staff = "-" if lv.staff_per_unit is None else f"{lv.staff_per_unit:+.2f}"
+        t.add_row(lv.name, lv.unit, staff, _money(lv.cost_per_unit, signed=True), _units(lv), lv.note)
+    return t
+
+
+def verdict(report: BudgetReport) -> str:
+    g = report.gap
+    if g.ci_low > 0:
+        return f"Over budget by {_money(g.mean)} {report.money} a year (95% CI {_money(g.ci_low)} to {_money(g.ci_high)})."
+    if g.ci_high < 0:
+        return f"Under budget by {_money(-g.mean)} {report.money} a year (95% CI {_money(-g.ci_high)} to {_money(-g.ci_low)})."
+    return (f"Within the uncertainty of the budget: gap {_money(g.mean, True)} {report.money} a year "
+            f"(95% CI {_money(g.ci_low, True)} to {_money(g.ci_high, True)}).")
+
+
+@click.command("budget")
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option("--budget", "amount", type=float, default=None,
+              help="Annual personnel budget in the scenario's currency (default: the scenario's `budget:`).")
+@click.option("-n", "--replications", type=click.IntRange(min=1), default=20, show_default=True,
+              help="Replications to run.")
+@click.option("--seed", type=click.IntRange(0), default=1, show_default=True,
+              help="Base seed, as in `staffsim run` (replication r uses SeedSequence(seed, spawn_key=(r,))).")
+@click.option("--years", type=click.IntRange(min=1), default=1, show_default=True,
+              help="School years per replication; costs are means per year.")
+@handle_errors
+def command(scenario: str, amount: float | None, replications: int, seed: int, years: int) -> None:
+    """Report what SCENARIO costs against a budget and which levers close the gap.
+
+    Shows the annual personnel cost with its parts and the gap to the budget
+    (95% confidence intervals over replications), then the cost of one unit of
+    each lever (class size, support staff, teacher-leader supplement) and how
+    many units close the gap. See docs/costs.md for the cost model.
+    """
+    sc = load_scenario(scenario)
+    report = budget_analysis(sc, budget=amount, replications=replications, seed=seed, years=years)
+    out.print(costs_table(report))
+    out.print(verdict(report))
+    out.print(levers_table(report))
+    out.print(
+        "Staff counts are full-time equivalents. Cost per position = (salary + supplement) x (1 + benefits rate) "
+        "+ the substitute, vacancy and turnover cost per position observed in these runs."
+    )
+
