@@ -65,6 +65,7 @@ class Plan:
     seats: np.ndarray  # (5, S) small-group seats offered
     seat_minutes: np.ndarray  # (5, S) small-group seat-minutes offered
     cover_tasks: tuple[tuple[tuple[CoverTask, ...], ...], ...]  # [weekday][staff]
+    cover_minutes: np.ndarray  # (5, S) instructional minutes needing cover when absent
     workload_minutes: np.ndarray  # (S,) planning workload per school day, minutes
     contract_minutes: int
 
@@ -137,7 +138,8 @@ def _compile(sc: Scenario) -> Plan:
                     roles.append(m.role)
                     team_of.append(t)
                     cats.append(CATEGORY_CODES[sc.roles[m.role].category])
-                    tt_names.append(m.timetables[k % len(m.timetables)])
+                    # timetables are assigned in turn across all copies of the team
+                    tt_names.append(m.timetables[(copy * m.count + k) % len(m.timetables)])
     S = len(labels)
     staff_team = np.array(team_of, dtype=np.int64)
     minutes = np.zeros((5, S, N_ACTIVITIES))
@@ -223,6 +225,7 @@ def _compile(sc: Scenario) -> Plan:
         seats=seats,
         seat_minutes=seat_minutes,
         cover_tasks=tuple(tasks_by_day),
+        cover_minutes=np.array([[sum(t.minutes for t in tasks_by_day[w][s]) for s in range(S)] for w in range(5)], dtype=float),
         workload_minutes=workload,
         contract_minutes=contract,
     )
