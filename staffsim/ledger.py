@@ -25,6 +25,9 @@ EVENT_KINDS = (
     "interruption",  # interruptions ate planning (value: minutes)
     "resignation",  # a staff member resigned during the year
     "hire",  # a vacancy was filled (other: 1 if by a promoted resident)
+    "move",  # year-end decision: moved to another school (value: completed years of experience)
+    "leave",  # year-end decision: left teaching (value: completed years of experience)
+    "promotion",  # a resident (other) was hired into an open teacher position (staff) at year end
 )
 EVENT_CODES = {k: i for i, k in enumerate(EVENT_KINDS)}
 

@@ -26,7 +26,7 @@ METRICS: dict[str, tuple[str, str]] = {
     "teaching_hours_per_week": ("h", "whole-class and small-group contact time per teacher"),
     "overtime_hours_per_week": ("h", "planning workload that did not fit in the contract day"),
     "total_work_hours_per_week": ("h", "contract time worked plus overtime, per teacher"),
-    "coverage_hours_per_week": ("h", "planning time given up to cover absent colleagues, per teacher"),
+    "coverage_hours_per_week": ("h", "time spent covering absent colleagues' classes (planning given up or a small group cancelled), per teacher"),
     "small_group_minutes_per_student_per_week": ("min", "small-group instruction received per student"),
     "needs_served_share": ("share", "flagged needs served by a small group within the window"),
     "students_per_adult": ("ratio", "students per instructional adult present, averaged over days"),

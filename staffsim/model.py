@@ -71,6 +71,16 @@ def poisson_by_inversion(u: np.ndarray, lam: np.ndarray, kmax: int = 30) -> np.n
     return k
 
 
+def largest_remainder(weights: np.ndarray, total: float) -> np.ndarray:
+    """Share `total` whole units in proportion to `weights` (Hamilton's method), never above a weight."""
+    quota = weights * (total / weights.sum())
+    base = np.floor(quota)
+    left = int(round(total - base.sum()))
+    if left > 0:
+        base[np.argsort(base - quota, kind="stable")[:left]] += 1
+    return np.minimum(base, weights)
+
+
 class SchoolYear:
     """The state of one replication and the SimPy processes that advance it."""
 
@@ -149,7 +159,7 @@ class SchoolYear:
         self.eligible_upto = (days // sg.regroup_every_days) * sg.regroup_every_days - sg.detection_delay_days
         self.window = sg.service_window_days
         self.frontier = np.zeros(plan.n_teams)  # needs removed (served or expired) from each queue
-        self.week_backlog = np.zeros(S)
+        self.ahead = np.zeros(S)  # minus the planning minutes done ahead of need (<= 0)
         self.workforce.begin_year(y, self)
 
     def _queue_pending(self) -> np.ndarray:
@@ -185,14 +195,15 @@ class SchoolYear:
         subs_pool = sc.policies.substitutes.pool_size
         fill = sc.policies.substitutes.fill_rate
         run_groups = sc.policies.substitutes.run_small_groups
+        group_size = sc.policies.small_groups.max_size
         u_sub = self.u_subs[:, d]
         subs_used = 0
-        used_slots: set[int] = set()
+        used_slots: dict[int, int] = {}  # colleague block -> the absentee it covers today
         for s in out_idx:
             s = int(s)
             tasks = plan.cover_tasks[w][s]
             if not vacant[s]:
-                events.append((day, E_ABS, s, -1, int(sum(t.minutes for t in tasks))))
+                events.append((day, E_ABS, s, -1, int(plan.cover_minutes[w, s])))
             if not tasks:
                 continue
             if vacant[s] and wf.long_term_sub[s]:
@@ -208,26 +219,28 @@ class SchoolYear:
                 continue
             if plan.seats[w, s]:
                 events.append((day, E_CAN, s, -1, int(plan.seats[w, s])))
-            # 3. No substitute: the coverage policy, block by block.
+            # 3. No substitute: the coverage policy, block by block. A colleague's block
+            #    may cover several (non-overlapping) blocks of the same absentee, and covers
+            #    only the minutes it overlaps; the rest of the block is combined.
             for task in tasks:
-                done = False
+                covered = 0
                 for opt in task.options:
                     c = opt.colleague
                     key = c * 10000 + opt.slot
-                    if out[c] or key in used_slots or M[c, opt.column] < opt.minutes:
+                    if out[c] or used_slots.get(key, s) != s or M[c, opt.column] < opt.minutes:
                         continue
-                    used_slots.add(key)
+                    used_slots[key] = s
                     M[c, opt.column] -= opt.minutes
                     M[c, A_COVER] += opt.minutes
                     if opt.how == BY_PLANNING:
                         events.append((day, E_COV, c, s, opt.minutes))
                     else:
-                        seats[c] = max(0.0, seats[c] - sc.policies.small_groups.max_size)
-                        events.append((day, E_CAN, c, s, sc.policies.small_groups.max_size))
-                    done = True
+                        seats[c] = max(0.0, seats[c] - group_size)
+                        events.append((day, E_CAN, c, s, group_size))
+                    covered = opt.minutes
                     break
-                if not done:
-                    events.append((day, E_COMB, s, -1, task.minutes))
+                if covered < task.minutes:
+                    events.append((day, E_COMB, s, -1, task.minutes - covered))
 
         # 4. Coaching needs a coach: when a teacher-leader is out, their team plans instead.
         if any_out and wf.any_leader_out(out):
@@ -245,15 +258,14 @@ class SchoolYear:
             M[:, A_COL] -= eat - from_ind
             M[:, A_INT] += eat
 
-        # 6. Planning workload not absorbed by planning kept spills into overtime.
-        #    Surplus planning carries forward within the week, never backward.
-        if w == 0:
-            self.week_backlog[:] = 0.0
+        # 6. Planning workload not absorbed by planning kept spills into overtime the same day.
+        #    Surplus planning is work done ahead: it carries forward (across weekends too),
+        #    up to one week's workload, never backward (evenings already worked stay worked).
         need = plan.workload_minutes * wf.workload_multiplier() * ~out
         kept = M[:, A_IND] + sc.behaviour.planning.collaboration_multiplier * M[:, A_COL]
-        b = self.week_backlog + need - kept
+        b = self.ahead + need - kept
         M[:, A_OT] = np.maximum(b, 0.0)
-        self.week_backlog = np.minimum(b, 0.0)
+        self.ahead = np.maximum(np.minimum(b, 0.0), -5.0 * plan.workload_minutes)
 
         # 7. Small groups: queued needs take the seats that met (FIFO, within the window).
         #    Seats of staff on a team with no roster of its own (pull-out intervention)
@@ -276,7 +288,7 @@ class SchoolYear:
             rest = waiting - served
             total = rest.sum()
             if pool_seats > 0 and total > 0:
-                extra = np.floor(rest * min(1.0, pool_seats / total))
+                extra = largest_remainder(rest, min(pool_seats, total))
                 served = served + extra
                 pool_per_seat = offered_seat_minutes[self.pool_teams].sum() / pool_seats
                 delivered = delivered + extra * pool_per_seat
@@ -332,6 +344,7 @@ class SchoolYear:
             events=ev,
             needs_pending=self.pending,
             extra=self.workforce.summary(),
+            config=plan.scenario,
         )
 
 

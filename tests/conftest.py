@@ -61,4 +61,5 @@ def calm(data: dict) -> dict:
     return apply_overrides(data, {
         "behaviour.absence.days_per_year": 0,
         "behaviour.interruptions.per_planning_hour": 0,
+        "workforce.static": True,
     })

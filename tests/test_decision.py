@@ -99,7 +99,7 @@ def test_from_simulated_comparison_with_costs(tmp_path):
     comp = stats.compare(metrics, order=["small", "more-aides"])
     t = decision_table(comp)
     assert list(t["scenario"]) == ["small", "more-aides"]
-    assert "budget_gap_mean" in t.columns and "burnout_share_mean" not in t.columns
+    assert "budget_gap_mean" in t.columns and "burnout_share_mean" in t.columns
     row = t.set_index("scenario").loc["more-aides"]
     assert row["personnel_cost_diff"] == pytest.approx(78000)
     assert row["cost_per_pupil_diff"] == pytest.approx(650)

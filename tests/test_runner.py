@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -71,7 +72,7 @@ def test_subset_rerun_alone_gives_the_same_numbers(tmp_path):
     vs = variants()
     part = run_chunk(vs[1], Chunk(1, 0, (4,)), 3, 1, False)["metrics"]
     ref = full[(full.scenario == "nosubs") & (full.replication == 4)].sort_values("metric")
-    assert part.sort_values("metric")["value"].tolist() == ref["value"].tolist()
+    np.testing.assert_array_equal(part.sort_values("metric")["value"].to_numpy(), ref["value"].to_numpy())
 
 
 def test_run_folder_layout_and_never_overwrite(tmp_path):
