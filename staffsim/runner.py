@@ -257,7 +257,7 @@ def execute(
 
 def summarize_run(run_dir: Path, level: float = 0.95) -> pd.DataFrame:
     """Summary (n, mean, sd, CI) per scenario, point and metric, reading parts one at a time."""
-    from .stats import interval_from_moments
+    from .stats import clip_shares, interval_from_moments
 
     acc: dict[tuple, list[float]] = {}
     order: list[tuple] = []
@@ -282,5 +282,4 @@ def summarize_run(run_dir: Path, level: float = 0.95) -> pd.DataFrame:
     df = pd.DataFrame(order, columns=["scenario", "point", "metric"])
     df["n"] = arr[:, 0].astype(int)
     df["mean"], df["sd"], df["ci_low"], df["ci_high"] = mean, sd, lo, hi
-    # stable order: scenarios as first seen, metrics in their registry order within each
-    return df
+    return clip_shares(df)

@@ -49,7 +49,7 @@ def summarize(metrics: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     mean, sd, lo, hi = interval_from_moments(agg["n"].to_numpy(), agg["total"].to_numpy(), agg["total_sq"].to_numpy(), level)
     agg = agg.drop(columns=["total", "total_sq"])
     agg["mean"], agg["sd"], agg["ci_low"], agg["ci_high"] = mean, sd, lo, hi
-    return agg
+    return clip_shares(agg)
 
 
 def compare(metrics: pd.DataFrame, order: list[str], level: float = 0.95) -> pd.DataFrame:
@@ -77,7 +77,7 @@ def compare(metrics: pd.DataFrame, order: list[str], level: float = 0.95) -> pd.
                 ulo, uhi = welch_interval(x, b, level)
                 row.update(diff=d, diff_ci_low=dlo, diff_ci_high=dhi, unpaired_diff_ci_low=ulo, unpaired_diff_ci_high=uhi)
             rows.append(row)
-    return pd.DataFrame(rows)
+    return clip_shares(pd.DataFrame(rows))
 
 
 def welch_interval(x: np.ndarray, y: np.ndarray, level: float = 0.95) -> tuple[float, float]:
@@ -95,6 +95,18 @@ def welch_interval(x: np.ndarray, y: np.ndarray, level: float = 0.95) -> tuple[f
     dof = (vx + vy) ** 2 / (vx**2 / (len(x) - 1) + vy**2 / (len(y) - 1))
     half = float(sps.t.ppf(0.5 + level / 2, dof) * se)
     return d - half, d + half
+
+
+def clip_shares(df: pd.DataFrame, columns: tuple[str, ...] = ("ci_low", "ci_high")) -> pd.DataFrame:
+    """Clip interval ends of 0-1 metrics (unit 'share') to [0, 1]: a t-interval near a bound can cross it."""
+    from .metrics import METRICS
+
+    shares = df["metric"].map(lambda m: METRICS.get(m, ("",))[0] == "share").to_numpy(dtype=bool)
+    if shares.any():
+        for c in columns:
+            if c in df:
+                df.loc[shares, c] = df.loc[shares, c].clip(0.0, 1.0)
+    return df
 
 
 @dataclass(frozen=True)

@@ -107,7 +107,7 @@ def summary_table(summary: pd.DataFrame, title: str) -> Table:
     """One row per metric, one column per scenario: mean [95 % CI]."""
     scenarios = list(dict.fromkeys(summary["scenario"]))
     t = Table(title=title, title_justify="left", show_lines=False)
-    t.add_column("metric")
+    t.add_column("metric", no_wrap=True)
     t.add_column("unit")
     for s in scenarios:
         t.add_column(f"{s}\nmean [95 % CI]", justify="right")
@@ -129,7 +129,7 @@ def comparison_table(comp: pd.DataFrame, title: str) -> Table:
     """Per metric: each design's mean [CI], and its paired difference from the baseline."""
     scenarios = list(dict.fromkeys(comp["scenario"]))
     t = Table(title=title, title_justify="left")
-    t.add_column("metric")
+    t.add_column("metric", no_wrap=True)
     t.add_column(f"{scenarios[0]} (baseline)\nmean [95 % CI]", justify="right")
     for s in scenarios[1:]:
         t.add_column(f"{s}\nmean [95 % CI]\ndiff [paired 95 % CI]", justify="right")

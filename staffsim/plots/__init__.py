@@ -126,7 +126,7 @@ def write_figures(run: RunFolder, figures: list[Drawn], formats: tuple[str, ...]
         for fmt in formats:
             target = out / f"{d.name}.{fmt}"
             tmp = target.with_name(f".{target.name}.tmp")
-            d.figure.savefig(tmp, format=fmt, dpi=DPI, metadata=_metadata(fmt))
+            d.figure.savefig(tmp, format=fmt, dpi=DPI, metadata=_metadata(fmt), bbox_inches="tight", pad_inches=0.2)
             tmp.replace(target)
             d.files.append(target)
             written.append(target)

@@ -42,10 +42,24 @@ ACTIVITY_COLORS = {
 FONT = {"base": 19, "title": 24, "subtitle": 16, "tick": 17, "legend": 17, "annotation": 16}
 
 
+#: The shipped designs keep their colour in every run and every figure (a workshop shows several runs).
+SHIPPED_COLORS = {
+    "traditional": OKABE_ITO[0],
+    "blended": OKABE_ITO[1],
+    "team-based": OKABE_ITO[2],
+    "pilot-4plus1": OKABE_ITO[3],
+    "pilot-two-periods": OKABE_ITO[4],
+}
+
+
 def design_colors(scenarios: list[str]) -> dict[str, str]:
-    """Design label -> colour, by position in the manifest's `scenarios` (stable across figures)."""
-    colours = OKABE_ITO + EXTRA
-    return {s: colours[i % len(colours)] for i, s in enumerate(scenarios)}
+    """Design label -> colour: shipped designs by name, others in manifest order from the colours left."""
+    out = {s: SHIPPED_COLORS[s] for s in scenarios if s in SHIPPED_COLORS}
+    free = [c for c in OKABE_ITO + EXTRA if c not in out.values()]
+    others = [s for s in scenarios if s not in out]
+    for i, s in enumerate(others):
+        out[s] = free[i % len(free)]
+    return {s: out[s] for s in scenarios}
 
 
 @contextlib.contextmanager
