@@ -71,14 +71,17 @@ def poisson_by_inversion(u: np.ndarray, lam: np.ndarray, kmax: int = 30) -> np.n
     return k
 
 
-def largest_remainder(weights: np.ndarray, total: float) -> np.ndarray:
-    """Share `total` whole units in proportion to `weights` (Hamilton's method), never above a weight."""
-    quota = weights * (total / weights.sum())
+def largest_remainder(weights: np.ndarray, total: float, weights_sum: float | None = None) -> np.ndarray:
+    """Share `total` (<= weights.sum()) whole units in proportion to integer `weights` (Hamilton's method).
+
+    No share exceeds its weight: floor(quota) <= weight, and a +1 goes only to a fractional quota.
+    """
+    quota = weights * (total / (weights.sum() if weights_sum is None else weights_sum))
     base = np.floor(quota)
-    left = int(round(total - base.sum()))
+    left = int(total - base.sum() + 0.5)
     if left > 0:
-        base[np.argsort(base - quota, kind="stable")[:left]] += 1
-    return np.minimum(base, weights)
+        base[(base - quota).argsort(kind="stable")[:left]] += 1
+    return base
 
 
 class SchoolYear:
@@ -108,7 +111,13 @@ class SchoolYear:
         self.p_stay = 1.0 - 1.0 / ab.mean_spell_days
         self.absent = np.zeros(S, dtype=bool)
         self.pending = np.zeros(T)
-        self.pool_teams = plan.team_students == 0
+        pool = np.flatnonzero(plan.team_students == 0)
+        self.pool_idx = pool if len(pool) else None  # teams with no roster: pull-out seats
+        self.full_seats = []  # per weekday, everyone in: (team seats, seat-minutes, minutes per seat)
+        for w in range(5):
+            ts = np.bincount(plan.staff_team, weights=plan.seats[w], minlength=T)
+            tm = np.bincount(plan.staff_team, weights=plan.seat_minutes[w] * (plan.seats[w] > 0), minlength=T)
+            self.full_seats.append((ts, tm, np.divide(tm, ts, out=np.zeros(T), where=ts > 0)))
         self.rotation = sc.policies.small_groups.fill == "rotation"
 
     # ----------------------------------------------------------------- processes
@@ -184,12 +193,15 @@ class SchoolYear:
         out = absent | vacant
 
         M = plan.minutes[w].copy()
-        seats = plan.seats[w] * ~out
         any_out = bool(out.any())
-        out_idx = np.flatnonzero(out) if any_out else ()
         if any_out:
+            out_idx = np.flatnonzero(out)
+            seats = plan.seats[w] * ~out
             M[out] = 0.0
             M[out, A_ABSENT] = plan.contract_minutes
+        else:
+            out_idx = ()
+            seats = plan.seats[w]  # not modified below: only absences change seats
 
         # 2. Substitutes from a limited daily pool, in staff order; long-term subs hold vacancies.
         subs_pool = sc.policies.substitutes.pool_size
@@ -271,7 +283,12 @@ class SchoolYear:
         #    Seats of staff on a team with no roster of its own (pull-out intervention)
         #    serve what the teams' own seats could not, shared in proportion to the queues.
         T = plan.n_teams
-        team_seats = np.bincount(plan.staff_team, weights=seats, minlength=T)
+        if any_out:
+            team_seats = np.bincount(plan.staff_team, weights=seats, minlength=T)
+            offered_seat_minutes = np.bincount(plan.staff_team, weights=plan.seat_minutes[w] * (seats > 0), minlength=T)
+            per_seat = np.divide(offered_seat_minutes, team_seats, out=np.zeros(T), where=team_seats > 0)
+        else:  # everyone in: the timetable's seats (precomputed per weekday)
+            team_seats, offered_seat_minutes, per_seat = self.full_seats[w]
         ex = d - self.window - 1
         expired_cum = self.cum_needs[:, ex + 1] if ex >= 0 else 0.0
         head = np.maximum(self.frontier, expired_cum)
@@ -280,18 +297,15 @@ class SchoolYear:
         eligible = self.cum_needs[:, upto + 1] if upto >= 0 else np.zeros(T)
         waiting = np.maximum(eligible - head, 0.0)
         served = np.minimum(team_seats, waiting)
-        offered_seat_minutes = np.bincount(plan.staff_team, weights=plan.seat_minutes[w] * (seats > 0), minlength=T)
-        per_seat = np.divide(offered_seat_minutes, team_seats, out=np.zeros(T), where=team_seats > 0)
         delivered = served * per_seat
-        if self.pool_teams.any():
-            pool_seats = team_seats[self.pool_teams].sum()
+        if self.pool_idx is not None:
+            pool_seats = float(team_seats[self.pool_idx].sum())
             rest = waiting - served
-            total = rest.sum()
+            total = float(rest.sum())
             if pool_seats > 0 and total > 0:
-                extra = largest_remainder(rest, min(pool_seats, total))
-                served = served + extra
-                pool_per_seat = offered_seat_minutes[self.pool_teams].sum() / pool_seats
-                delivered = delivered + extra * pool_per_seat
+                extra = largest_remainder(rest, min(pool_seats, total), total)
+                served += extra
+                delivered += extra * (float(offered_seat_minutes[self.pool_idx].sum()) / pool_seats)
         self.frontier = head + served
         self.needs_served[day] = served
         self.seats_offered[day] = team_seats
@@ -299,7 +313,7 @@ class SchoolYear:
 
         self.minutes[day] = M
         self.filled[day] = ~vacant
-        self.adults_present[day] = S - int(out.sum()) + subs_used + int((vacant & wf.long_term_sub).sum())
+        self.adults_present[day] = (S - len(out_idx) + subs_used + int((vacant & wf.long_term_sub).sum())) if any_out else S
         wf.after_day(env, y, d, day, M, out, self)
 
     # ----------------------------------------------------------------- result
