@@ -1,6 +1,6 @@
 """Sweep throughput (serial vs 2 local workers vs Dask LocalCluster) and memory growth.
 
-    python benchmarks/bench_sweep.py            # throughput, ~2 minutes
+    python benchmarks/bench_sweep.py            # throughput, 2,400 replications per executor, ~3 minutes
     python benchmarks/bench_sweep.py --memory   # peak RSS of 100 vs 10,000 replications, ~4 minutes
 
 Each measurement runs `staffsim sweep` in a fresh subprocess, so start-up costs
@@ -47,7 +47,7 @@ def timed(args: list[str]) -> tuple[float, float]:
     return dt, max(after, before) / 1024
 
 
-def throughput(replications: int = 100) -> None:
+def throughput(replications: int = 300) -> None:
     """Wall time including start-up, and steady-state rate between the first and last chunk."""
     from staffsim import experiment
     from staffsim.runner import RunOptions
@@ -63,7 +63,7 @@ def throughput(replications: int = 100) -> None:
         rows = []
         for label, backend, workers in [("serial", "serial", 1), ("2 local processes", "processes", 2),
                                         ("Dask LocalCluster, 2 workers", "dask", 2)]:
-            opts = RunOptions(replications=replications, seed=1, backend=backend, workers=workers, chunk_size=10,
+            opts = RunOptions(replications=replications, seed=1, backend=backend, workers=workers, chunk_size=50,
                               staff_weeks=False)
             d = tmp / backend
             manifest = experiment.start("sweep", d, variants, opts, points=points)

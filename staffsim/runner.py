@@ -167,8 +167,9 @@ def _iter_processes(tasks, fn, workers: int) -> Iterator[tuple[Any, dict]]:
 def _iter_dask(tasks, fn, workers: int, scheduler: str | None) -> Iterator[tuple[Any, dict]]:
     try:
         from dask.distributed import Client, LocalCluster, as_completed
-    except ImportError:  # pragma: no cover - depends on the environment
-        raise InputError("--backend dask", ["Dask is not installed; install the extra: pip install 'staffsim[dask]'"]) from None
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise InputError("--backend dask", [f"Dask could not be imported ({exc}); install the extra: "
+                                            "pip install 'staffsim[dask]'"]) from None
     cluster = None
     if scheduler:
         try:
