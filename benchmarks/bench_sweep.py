@@ -99,7 +99,7 @@ def memory() -> None:
                     f"'--backend', 'serial', '--out', {str(tmp / f'm{reps}')!r}], check=True);"
                     "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
             t = time.perf_counter()
-            kib = int(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip())
+            kib = int(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()[-1])
             out.append((8 * reps, kib / 1024, time.perf_counter() - t))
         print("| replications | peak RSS (MiB) | wall (s) |")
         print("|---|---|---|")

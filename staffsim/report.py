@@ -33,7 +33,7 @@ from .errors import InputError
 from .plots import DPI, Options, make_figures
 from .plots.base import fmt, fmt_range, is_share, nice_param, metric_label, money_unit, summary_rows
 from .plots.palette import design_colors
-from .runfolder import RunFolder, lookup
+from .runfolder import RunFolder, inside, lookup
 
 GENERATOR = "staffsim report"  # in <meta name="generator">: a report.html with it may be replaced by a new one
 
@@ -408,20 +408,12 @@ def build_report(run: RunFolder, opts: ReportOptions | None = None) -> tuple[str
     return text, notes
 
 
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.resolve().relative_to(root.resolve())
-        return True
-    except ValueError:
-        return False
-
-
 def write_report(run: RunFolder, html_text: str, out: str | Path | None = None) -> Path:
     """Write the report inside the run folder (default report.html), replacing only an earlier staffsim report."""
     target = Path(out) if out is not None else run.path / "report.html"
-    if not target.is_absolute() and out is not None and not _inside(target, run.path):
+    if not target.is_absolute() and out is not None and not inside(target, run.path):
         target = run.path / target  # a bare file name means: in the run folder
-    if not _inside(target, run.path):
+    if not inside(target, run.path):
         raise InputError(str(out), [f"the report is written inside the run folder ({run.path}); "
                                     "refusing to write elsewhere (copy report.html afterwards: it is self-contained)"])
     if target.suffix.lower() not in (".html", ".htm"):

@@ -210,3 +210,12 @@ def lookup(data: dict[str, Any] | None, dotted: str, default: Any = None) -> Any
             return default
         cur = cur[part]
     return cur
+
+
+def inside(path: Path, root: Path) -> bool:
+    """True when `path` resolves to a place inside `root` (writes never leave the run folder)."""
+    try:
+        path.resolve().relative_to(root.resolve())
+        return True
+    except ValueError:
+        return False

@@ -98,18 +98,27 @@ def scenario_from_dict(data: Mapping[str, Any], source: str = "<scenario>", text
         raise InputError(source, format_validation_error(err, _line_index(text) if text else None)) from None
 
 
-def read_scenario_dict(path: str | Path) -> tuple[dict[str, Any], str]:
-    """Read a scenario file into a raw mapping (name defaults to the file stem)."""
+def read_yaml(path: str | Path, what: str = "scenario file") -> tuple[Any, str]:
+    """(parsed YAML, text) of a file; a missing file or bad YAML is an `InputError` naming line and column."""
     p = Path(path)
     if not p.is_file():
-        raise InputError(str(path), ["no such scenario file"])
-    text = p.read_text(encoding="utf-8")
+        raise InputError(str(path), [f"no such {what}"])
     try:
-        data = yaml.safe_load(text)
+        text = p.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError(str(path), ["not a text file (expected UTF-8 YAML)"]) from None
+    try:
+        return yaml.safe_load(text), text
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         raise InputError(str(path), [f"{where}not valid YAML ({getattr(exc, 'problem', exc)})"]) from None
+
+
+def read_scenario_dict(path: str | Path) -> tuple[dict[str, Any], str]:
+    """Read a scenario file into a raw mapping (name defaults to the file stem)."""
+    p = Path(path)
+    data, text = read_yaml(p)
     if data is None:
         raise InputError(str(path), ["the file is empty; expected scenario sections (see `staffsim schema`)"])
     if not isinstance(data, dict):

@@ -22,13 +22,12 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import Field, ValidationError, model_validator
 from scipy.stats import qmc
 
 from .config import Frozen
 from .errors import InputError
-from .scenario import format_validation_error, read_scenario_dict
+from .scenario import format_validation_error, read_scenario_dict, read_yaml
 
 
 class Parameter(Frozen):
@@ -89,13 +88,7 @@ class SweepSpec(Frozen):
 def load_sweep(path: str | Path) -> tuple[SweepSpec, Path]:
     """Read and validate a sweep file; returns the spec and its folder (for relative paths)."""
     p = Path(path)
-    if not p.is_file():
-        raise InputError(str(path), ["no such sweep file"])
-    text = p.read_text(encoding="utf-8")
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise InputError(str(path), [f"not valid YAML ({getattr(exc, 'problem', exc)})"]) from None
+    data, text = read_yaml(p, "sweep file")
     if not isinstance(data, dict):
         raise InputError(str(path), ["expected a mapping with scenarios, design and parameters"])
     if isinstance(data.get("scenarios"), str):

@@ -167,7 +167,7 @@ class Workforce:
 
     def __init__(self, plan: Plan, streams: Streams, years: int):
         self.__dict__.update(_plan_constants(plan).__dict__)  # read-only arrays shared by replications
-        S, p = self.S, self.p
+        S = self.S
         self.plan, self.streams, self.years = plan, streams, years
         self.D = self.D1 * years
         self.res_thr = None

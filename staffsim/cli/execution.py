@@ -7,13 +7,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import click
 import pandas as pd
 
 from .. import experiment, store
 from ..errors import InputError
 from ..runner import RunOptions, Variant, default_workers
-from .common import ProgressBar, err, out
+from .common import ProgressBar, err
 
 
 def execute_cli(

@@ -6,10 +6,9 @@ from pathlib import Path
 
 import click
 
-from ..errors import InputError
 from ..experiment import build_variants, unique_labels
 from ..sweep import build_points, design_files, load_sweep
-from .common import err, handle_errors, out, run_options
+from .common import handle_errors, out, run_options
 from .execution import execute_cli
 
 

@@ -28,7 +28,7 @@ import matplotlib
 matplotlib.use("Agg", force=False)  # no display; figures are built without pyplot anyway
 
 from ..errors import InputError  # noqa: E402
-from ..runfolder import RunFolder  # noqa: E402
+from ..runfolder import RunFolder, inside  # noqa: E402
 from .base import MAX_DESIGNS, Drawn, Options, Skip  # noqa: E402
 from .palette import figure_style  # noqa: E402
 
@@ -96,18 +96,10 @@ def make_figures(run: RunFolder, opts: Options | None = None) -> tuple[list[Draw
     return drawn, notes
 
 
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.resolve().relative_to(root.resolve())
-        return True
-    except ValueError:
-        return False
-
-
 def write_figures(run: RunFolder, figures: list[Drawn], formats: tuple[str, ...] = FORMATS) -> list[Path]:
     """Save figures into <run>/figures/, replacing only files an earlier `staffsim plot` wrote there."""
     out = run.figures_dir()
-    if not _inside(out, run.path) or (out.exists() and not out.is_dir()):
+    if not inside(out, run.path) or (out.exists() and not out.is_dir()):
         raise InputError(str(out), ["the figures folder must be a folder inside the run folder; refusing to write elsewhere"])
     out.mkdir(exist_ok=True)
     index_file = out / INDEX
@@ -133,7 +125,7 @@ def write_figures(run: RunFolder, figures: list[Drawn], formats: tuple[str, ...]
     names = {p.name for p in written}
     for stale in sorted(previous - names):  # our own figures this run no longer makes (e.g. now skipped)
         p = out / stale
-        if p.is_file() and _inside(p, out):
+        if p.is_file() and inside(p, out):
             p.unlink()
     index_file.write_text(json.dumps({"files": sorted(names)}, indent=1) + "\n")
     return written
