@@ -377,4 +377,8 @@ def simulate(scenario: Scenario, seed: SeedLike, years: int = 1) -> Ledger:
     env.process(year.run(env))
     env.run()
     root = streams.root
-    return year.ledger((int(root.entropy),) + tuple(int(k) for k in root.spawn_key))
+    ledger = year.ledger((int(root.entropy),) + tuple(int(k) for k in root.spawn_key))
+    # Break the school <-> workforce reference cycle so the year's arrays are freed at once by
+    # reference counting; left to the cyclic GC they pile up and a long sweep's memory grows.
+    year.workforce.school = None
+    return ledger

@@ -56,3 +56,25 @@ def test_summary_and_precision_warning():
     assert s.iloc[0]["n"] == 4 and s.iloc[0]["mean"] == pytest.approx(1.0)
     noisy = summarize(frame({"a": np.array([0.1, 5.0, 0.2, 3.0])}))
     assert precision_warnings(noisy) and not precision_warnings(s)
+
+
+def test_paired_interval_narrower_for_two_simulated_designs():
+    """Two similar designs on common random numbers: pairing by replication narrows the interval."""
+    from staffsim.metrics import metrics_frame
+    from staffsim.model import simulate
+    from staffsim.scenario import scenario_from_dict
+    from staffsim.streams import replication_seed
+
+    from conftest import small_scenario
+
+    a = scenario_from_dict(small_scenario())
+    b = scenario_from_dict(small_scenario(**{"policies.substitutes.pool_size": 2, "name": "more-subs"}))
+    rows = [metrics_frame(simulate(sc, replication_seed(4, r)), sc.name, 0, r) for sc in (a, b) for r in range(20)]
+    comp = compare(pd.concat(rows), ["small", "more-subs"])
+    narrower = 0
+    for m in ("planning_hours_per_week", "overtime_hours_per_week", "mean_exhaustion", "coverage_hours_per_week"):
+        r = comp[(comp.metric == m) & (comp.scenario == "more-subs")].iloc[0]
+        paired = r["diff_ci_high"] - r["diff_ci_low"]
+        unpaired = r["unpaired_diff_ci_high"] - r["unpaired_diff_ci_low"]
+        narrower += paired < unpaired
+    assert narrower == 4
