@@ -118,7 +118,7 @@ def workforce(run: RunFolder, designs: list[str], opts: Options) -> Drawn:
     colours = design_colors(run.scenarios)
     multi = len(years) > 1
     # x: roles (one year) or years (several); bars: designs
-    cats = [f"after year {int(y) + 1}" for y in years] if multi else groups
+    cats = [f"{int(y) + 1}" for y in years] if multi else groups
     panels = groups if multi else [None]
     nrows = (len(panels) + 1) // 2 if len(panels) > 1 else 1
     ncols = 2 if len(panels) > 1 else 1
@@ -151,6 +151,8 @@ def workforce(run: RunFolder, designs: list[str], opts: Options) -> Drawn:
         ax.set_yticks([0, 25, 50, 75, 100])
         ax.set_yticklabels(["0 %", "25 %", "50 %", "75 %", "100 %"])
         ax.grid(axis="x", visible=False)
+        if multi:
+            ax.set_xlabel("after school year")
         if panel is not None:
             ax.set_title(panel, loc="left", fontsize=FONT["base"])
     for ax in axes[len(panels):]:
