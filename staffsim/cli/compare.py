@@ -40,7 +40,10 @@ def command(scenarios: tuple[str, ...], **options) -> None:
         labels = unique_labels([d["name"] for d in designs])
         _check_money(designs)
         variants = build_variants(list(zip(labels, designs)))
-        name = "compare-" + "-".join(dict.fromkeys(d["name"] for d in designs))[:60]
+        names = list(dict.fromkeys(d["name"] for d in designs))
+        name = "compare-" + "-".join(names)
+        if len(name) > 60:
+            name = f"compare-{names[0]}-and-{len(names) - 1}-more"
     elif not options.get("resume_dir"):
         raise InputError("compare", ["expected at least one scenario file (the first is the baseline)"])
     run_dir, manifest = execute_cli("compare", name, variants, options, resume_hint=" ".join(scenarios) + " " if scenarios else "")
