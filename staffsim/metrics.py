@@ -42,8 +42,8 @@ def _teacher_days(ledger: Ledger) -> np.ndarray:
     return present & ledger.filled & ledger.is_teacher[None, :]
 
 
-def _per_teacher_week(ledger: Ledger, columns: tuple[Activity, ...]) -> float:
-    mask = _teacher_days(ledger)
+def _per_teacher_week(ledger: Ledger, mask: np.ndarray, columns: tuple[Activity, ...]) -> float:
+    """Hours per teacher per week worked: minutes in `columns` over the teacher-days in `mask`."""
     n = mask.sum()
     if n == 0:
         return float("nan")
@@ -60,12 +60,13 @@ def compute_metrics(ledger: Ledger) -> dict[str, float]:
     out: dict[str, float] = {}
     sched = L.scheduled[:, :, [A.PLANNING_INDIVIDUAL, A.PLANNING_COLLABORATIVE]].sum(axis=(0, 2))
     out["scheduled_planning_hours_per_week"] = float(sched[teachers].mean() / 60) if teachers.any() else float("nan")
-    out["planning_hours_per_week"] = _per_teacher_week(L, (A.PLANNING_INDIVIDUAL, A.PLANNING_COLLABORATIVE))
-    out["collaborative_planning_hours_per_week"] = _per_teacher_week(L, (A.PLANNING_COLLABORATIVE,))
-    out["teaching_hours_per_week"] = _per_teacher_week(L, (A.WHOLE_CLASS, A.SMALL_GROUP))
-    out["overtime_hours_per_week"] = _per_teacher_week(L, (A.OVERTIME,))
+    td = _teacher_days(L)
+    out["planning_hours_per_week"] = _per_teacher_week(L, td, (A.PLANNING_INDIVIDUAL, A.PLANNING_COLLABORATIVE))
+    out["collaborative_planning_hours_per_week"] = _per_teacher_week(L, td, (A.PLANNING_COLLABORATIVE,))
+    out["teaching_hours_per_week"] = _per_teacher_week(L, td, (A.WHOLE_CLASS, A.SMALL_GROUP))
+    out["overtime_hours_per_week"] = _per_teacher_week(L, td, (A.OVERTIME,))
     out["total_work_hours_per_week"] = L.contract_minutes * 5 / 60 + out["overtime_hours_per_week"]
-    out["coverage_hours_per_week"] = _per_teacher_week(L, (A.COVERAGE,))
+    out["coverage_hours_per_week"] = _per_teacher_week(L, td, (A.COVERAGE,))
     out["small_group_minutes_per_student_per_week"] = float(L.seat_minutes.sum() / L.students / weeks)
     arrived = L.needs_arrived.sum()
     out["needs_served_share"] = float(L.needs_served.sum() / arrived) if arrived else float("nan")

@@ -131,7 +131,6 @@ class SchoolYear:
             for d in range(self.D1):
                 at = y * year_minutes + int(cal.calendar_day[d]) * MINUTES_PER_DAY + start
                 yield env.timeout(at - env.now)
-                self.workforce.rest(int(cal.rest_before[d]), bool(cal.break_before[d]))
                 self._school_day(env, y, d)
             self.pending += self._queue_pending()
             self.workforce.end_of_year(env, y, self)
@@ -187,7 +186,7 @@ class SchoolYear:
         # 1. Absences: a two-state chain per person, starting more often when exhausted.
         p_start = self.p_start * wf.absence_multiplier()
         u = self.u_absence[:, d]
-        absent = np.where(self.absent, u < self.p_stay, u < p_start) & wf.present_possible
+        absent = np.where(self.absent, u < self.p_stay, u < p_start)
         self.absent = absent
         vacant = wf.vacant  # positions with nobody in post (a long-term substitute may hold them)
         out = absent | vacant
@@ -273,7 +272,7 @@ class SchoolYear:
         # 6. Planning workload not absorbed by planning kept spills into overtime the same day.
         #    Surplus planning is work done ahead: it carries forward (across weekends too),
         #    up to one week's workload, never backward (evenings already worked stay worked).
-        need = plan.workload_minutes * wf.workload_multiplier() * ~out
+        need = plan.workload_minutes * ~out
         kept = M[:, A_IND] + sc.behaviour.planning.collaboration_multiplier * M[:, A_COL]
         b = self.ahead + need - kept
         M[:, A_OT] = np.maximum(b, 0.0)

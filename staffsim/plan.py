@@ -41,8 +41,7 @@ class CoverTask:
 
     column: int
     minutes: int
-    options: tuple[CoverOption, ...]  # in policy order
-    combine: bool  # whether combining classes is allowed as a last resort
+    options: tuple[CoverOption, ...]  # in policy order; a block no option covers is combined with another class
 
 
 @dataclass(frozen=True)
@@ -176,6 +175,7 @@ def _compile(sc: Scenario) -> Plan:
                 per_staff.append(())
                 continue
             tasks = []
+            colleagues = pool(s)
             for b in day_blocks[w][s]:
                 if b.activity not in instructional_names:
                     continue
@@ -183,7 +183,7 @@ def _compile(sc: Scenario) -> Plan:
                 for step in policy.order:
                     if step == "combine_classes":
                         break
-                    for c in pool(s):
+                    for c in colleagues:
                         if step == "cancel_small_group" and team_of[c] != team_of[s]:
                             continue
                         for cb in day_blocks[w][c]:
@@ -200,7 +200,6 @@ def _compile(sc: Scenario) -> Plan:
                         column=int(PLANNED[b.activity]),
                         minutes=b.minutes,
                         options=tuple(options),
-                        combine="combine_classes" in policy.order,
                     )
                 )
             per_staff.append(tuple(tasks))

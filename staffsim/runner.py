@@ -23,14 +23,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-import numpy as np
 import pandas as pd
 
 from . import store
 from .config import Scenario
 from .errors import InputError
 from .ledger import split_years
-from .metrics import compute_metrics, metrics_frame, staff_weeks_frame
+from .metrics import metrics_frame, staff_weeks_frame
 from .model import simulate
 from .streams import replication_seed
 
@@ -100,12 +99,6 @@ def auto_chunk_size(n_variants: int, replications: int, workers: int) -> int:
 def _scenario(scenario_json: str) -> Scenario:
     """Parse once per worker process, so the compiled plan (cached per object) is reused."""
     return Scenario.model_validate_json(scenario_json)
-
-
-def replication_metrics(scenario: Scenario, seed: int, replication: int, years: int = 1):
-    """Simulate one replication; return (ledger, metrics dict). The library's single entry for a replication."""
-    ledger = simulate(scenario, replication_seed(seed, replication), years=years)
-    return ledger, compute_metrics(ledger)
 
 
 def run_chunk(variant: Variant, chunk: Chunk, seed: int, years: int, staff_weeks: bool) -> dict[str, pd.DataFrame]:
@@ -257,30 +250,15 @@ def execute(
 
 
 def summarize_run(run_dir: Path, level: float = 0.95) -> pd.DataFrame:
-    """Summary (n, mean, sd, CI) per scenario, point and metric, reading parts one at a time."""
-    from .stats import clip_shares, interval_from_moments
+    """Summary (n, mean, sd, CI) per scenario, point and metric, reading parts one at a time.
 
-    acc: dict[tuple, list[float]] = {}
-    order: list[tuple] = []
+    Only the running moments per (scenario, point, metric) are kept, so memory does
+    not grow with the number of parts.
+    """
+    from .stats import moments, summary_from_moments
+
+    acc: pd.DataFrame | None = None
     for part in store.iter_parts(run_dir, "metrics"):
-        part = part.dropna(subset=["value"])
-        v = part["value"].to_numpy(dtype=float)
-        g = pd.DataFrame({"scenario": part["scenario"], "point": part["point"], "metric": part["metric"], "v": v, "v2": v * v})
-        agg = g.groupby(["scenario", "point", "metric"], sort=False).agg(n=("v", "size"), s=("v", "sum"), s2=("v2", "sum"))
-        for key, row in zip(agg.index, agg.itertuples(index=False)):
-            a = acc.get(key)
-            if a is None:
-                acc[key] = [row.n, row.s, row.s2]
-                order.append(key)
-            else:
-                a[0] += row.n
-                a[1] += row.s
-                a[2] += row.s2
-    if not acc:
-        return pd.DataFrame(columns=["scenario", "point", "metric", "n", "mean", "sd", "ci_low", "ci_high"])
-    arr = np.array([acc[k] for k in order], dtype=float)
-    mean, sd, lo, hi = interval_from_moments(arr[:, 0], arr[:, 1], arr[:, 2], level)
-    df = pd.DataFrame(order, columns=["scenario", "point", "metric"])
-    df["n"] = arr[:, 0].astype(int)
-    df["mean"], df["sd"], df["ci_low"], df["ci_high"] = mean, sd, lo, hi
-    return clip_shares(df)
+        m = moments(part)
+        acc = m if acc is None else pd.concat([acc, m]).groupby(level=[0, 1, 2], sort=False).sum()
+    return summary_from_moments(acc if acc is not None else pd.DataFrame(), level)

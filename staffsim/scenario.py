@@ -127,13 +127,19 @@ def read_scenario_dict(path: str | Path) -> tuple[dict[str, Any], str]:
     return data, text
 
 
+def read_scenario(path: str | Path) -> tuple[Scenario, dict[str, Any]]:
+    """Read a scenario file once: the validated `Scenario` and the raw mapping it came from."""
+    data, text = read_scenario_dict(path)
+    return scenario_from_dict(data, source=str(path), text=text), data
+
+
 def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Scenario:
     """Load and validate a scenario file, optionally with dotted-path overrides."""
-    data, text = read_scenario_dict(path)
-    if overrides:
-        data = apply_overrides(data, overrides, source=str(path))
-        text = None  # line numbers no longer match the file
-    return scenario_from_dict(data, source=str(path), text=text)
+    if not overrides:
+        return read_scenario(path)[0]
+    data, _ = read_scenario_dict(path)
+    data = apply_overrides(data, overrides, source=str(path))
+    return scenario_from_dict(data, source=str(path))  # no line numbers: they no longer match the file
 
 
 def apply_overrides(data: Mapping[str, Any], overrides: Mapping[str, Any], source: str = "<overrides>") -> dict[str, Any]:

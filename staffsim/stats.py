@@ -42,14 +42,31 @@ def interval_from_moments(n: np.ndarray, total: np.ndarray, total_sq: np.ndarray
     return mean, sd, mean - half, mean + half
 
 
+SUMMARY_COLUMNS = ["scenario", "point", "metric", "n", "mean", "sd", "ci_low", "ci_high"]
+
+
+def moments(metrics: pd.DataFrame) -> pd.DataFrame:
+    """Per (scenario, point, metric): n, Σx, Σx². Moments of parts add up, so a run is summarised part by part."""
+    m = metrics.dropna(subset=["value"])
+    v = m["value"].to_numpy(dtype=float)
+    g = m[KEY + ["metric"]].assign(n=1, total=v, total_sq=v * v)
+    return g.groupby(KEY + ["metric"], sort=False)[["n", "total", "total_sq"]].sum()
+
+
+def summary_from_moments(mom: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+    """The summary table (`SUMMARY_COLUMNS`) from `moments` (possibly added over parts)."""
+    if mom.empty:
+        return pd.DataFrame(columns=SUMMARY_COLUMNS)
+    mean, sd, lo, hi = interval_from_moments(mom["n"].to_numpy(), mom["total"].to_numpy(), mom["total_sq"].to_numpy(), level)
+    out = mom.index.to_frame(index=False)
+    out["n"] = mom["n"].to_numpy().astype(int)
+    out["mean"], out["sd"], out["ci_low"], out["ci_high"] = mean, sd, lo, hi
+    return clip_shares(out)
+
+
 def summarize(metrics: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     """Per (scenario, point, metric): n, mean, sd, ci_low, ci_high."""
-    g = metrics.dropna(subset=["value"]).groupby(KEY + ["metric"], sort=False)["value"]
-    agg = g.agg(n="count", total="sum", total_sq=lambda s: float((s**2).sum())).reset_index()
-    mean, sd, lo, hi = interval_from_moments(agg["n"].to_numpy(), agg["total"].to_numpy(), agg["total_sq"].to_numpy(), level)
-    agg = agg.drop(columns=["total", "total_sq"])
-    agg["mean"], agg["sd"], agg["ci_low"], agg["ci_high"] = mean, sd, lo, hi
-    return clip_shares(agg)
+    return summary_from_moments(moments(metrics), level)
 
 
 def compare(metrics: pd.DataFrame, order: list[str], level: float = 0.95) -> pd.DataFrame:

@@ -1,11 +1,10 @@
 """Who holds each position: exhaustion, absence, resignation, year-end decisions, hiring, residents.
 
 The core model (`model.py`) asks this module, once per school day, how likely
-each person is to be absent (`absence_multiplier`), how heavy their workload
-is (`workload_multiplier`) and which positions stand vacant or are held by a
-long-term substitute (`vacant`, `long_term_sub`); it reports back what each
-day did (`after_day`), the rest between days (`rest`) and the end of each year
-(`end_of_year`). Equations, parameters and sources: docs/model.md.
+each person is to be absent (`absence_multiplier`) and which positions stand
+vacant or are held by a long-term substitute (`vacant`, `long_term_sub`); it
+reports back what each day did (`after_day`) and the end of each year
+(`end_of_year`); rest between days is folded into the weekly batch below. Equations, parameters and sources: docs/model.md.
 
 Speed. Exhaustion only feeds back into the day through the absence
 multiplier and the resignation hazard, so it is integrated in one vectorized
@@ -172,7 +171,6 @@ class Workforce:
         self.D = self.D1 * years
         self.res_thr = None
         # state of the person in each position
-        self.present_possible = np.ones(S, dtype=bool)
         self.vacant = np.zeros(S, dtype=bool)
         self.long_term_sub = np.zeros(S, dtype=bool)
         self.E = np.zeros(S)
@@ -273,13 +271,6 @@ class Workforce:
     def absence_multiplier(self) -> np.ndarray:
         """(S,) factor on the daily probability of starting an absence: exp(k (E - E_ref))."""
         return self.abs_mult
-
-    def workload_multiplier(self) -> float:
-        """Planning workload is not scaled: the seasonal shape acts on exhaustion demands (docs/model.md)."""
-        return 1.0
-
-    def rest(self, days: int, is_break: bool) -> None:
-        """Recovery over rest days: folded into the weekly batch (`rest_factor`), nothing to do here."""
 
     def any_leader_out(self, out: np.ndarray) -> bool:
         return self.has_leader and bool((out & self.is_leader).any())

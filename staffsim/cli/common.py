@@ -97,7 +97,7 @@ def fmt(value: float, metric: str) -> str:
     unit = METRICS.get(metric, ("", ""))[0]
     if unit == "share":
         return f"{value:.1%}" if abs(value) < 10 else f"{value:.3g}"
-    if unit == "$" or metric.startswith("cost") or metric in ("personnel_cost", "budget_gap"):
+    if unit.startswith("money"):
         return f"{value:,.0f}"
     a = abs(value)
     return f"{value:.0f}" if a >= 1000 else f"{value:.2f}" if a >= 1 else f"{value:.3f}"

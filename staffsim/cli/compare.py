@@ -5,10 +5,11 @@ from __future__ import annotations
 import click
 
 from .. import store
+from ..costs import check_same_money
 from ..decision import render_decision_table, run_money
 from ..errors import InputError
 from ..experiment import build_variants, unique_labels
-from ..scenario import load_scenario, read_scenario_dict
+from ..scenario import read_scenario
 from .common import comparison_table, handle_errors, out, print_precision_warnings, run_options
 from .execution import execute_cli
 
@@ -28,17 +29,19 @@ def command(scenarios: tuple[str, ...], **options) -> None:
     name = "compare"
     if scenarios:
         problems = []
-        designs = []
+        validated, designs = [], []
         for path in scenarios:
             try:
-                load_scenario(path)
-                designs.append(read_scenario_dict(path)[0])
+                sc, data = read_scenario(path)
             except InputError as exc:
                 problems.extend(f"{path}: {p}" for p in exc.problems)
+                continue
+            validated.append(sc)
+            designs.append(data)
         if problems:
             raise InputError("compare", problems)
         labels = unique_labels([d["name"] for d in designs])
-        _check_money(designs)
+        check_same_money(validated)  # costs in different currencies or price years are never compared
         variants = build_variants(list(zip(labels, designs)))
         names = list(dict.fromkeys(d["name"] for d in designs))
         name = "compare-" + "-".join(names)
@@ -55,12 +58,3 @@ def command(scenarios: tuple[str, ...], **options) -> None:
         if not decision.empty:
             out.print(render_decision_table(decision, run_money(run_dir)))
         print_precision_warnings(store.read_table(run_dir, "summary"))
-
-
-def _check_money(designs: list[dict]) -> None:
-    """Refuse to compare costs stated in different currencies or price years."""
-    from ..costs import check_same_money
-    from ..scenario import scenario_from_dict
-
-    check_same_money([scenario_from_dict(d) for d in designs])
-

@@ -6,7 +6,7 @@ import click
 
 from .. import store
 from ..experiment import build_variants
-from ..scenario import load_scenario, read_scenario_dict
+from ..scenario import read_scenario
 from .common import handle_errors, out, print_precision_warnings, run_options, summary_table
 from .execution import execute_cli
 
@@ -21,8 +21,7 @@ def command(scenario: str, **options) -> None:
     Writes a run folder (manifest.json, metrics.parquet, staff_weeks.parquet,
     summary.csv, the resolved scenario) under results/ unless --out says where.
     """
-    load_scenario(scenario)  # validate first: clear errors before any folder is made
-    data, _ = read_scenario_dict(scenario)
+    _, data = read_scenario(scenario)  # validate first: clear errors before any folder is made
     variants = None if options.get("resume_dir") else build_variants([(data["name"], data)], source=scenario)
     res = execute_cli("run", data["name"], variants, options, resume_hint=f"{scenario} ")
     run_dir, manifest = res
