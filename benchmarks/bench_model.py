@@ -19,9 +19,9 @@ from pathlib import Path
 import simpy
 
 import staffsim
-from staffsim.model import SchoolYear
-from staffsim.plan import compile_plan
-from staffsim.streams import Streams, replication_seed
+from staffsim.engine.school_year import SchoolYear
+from staffsim.engine.plan import compile_plan
+from staffsim.engine.streams import Streams, replication_seed
 
 ROOT = Path(__file__).resolve().parents[1]
 DESIGNS = ["traditional", "blended", "team-based", "pilot-4plus1", "pilot-two-periods"]

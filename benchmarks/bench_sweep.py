@@ -49,16 +49,16 @@ def timed(args: list[str]) -> tuple[float, float]:
 
 def throughput(replications: int = 300) -> None:
     """Wall time including start-up, and steady-state rate between the first and last chunk."""
-    from staffsim import experiment
-    from staffsim.runner import RunOptions
-    from staffsim.sweep import build_points, design_files, load_sweep
+    from staffsim.experiments import runs
+    from staffsim.experiments.runner import RunOptions
+    from staffsim.experiments.sweep import build_points, design_files, load_sweep
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         f = sweep_file(tmp, replications)
         spec, folder = load_sweep(f)
         points = build_points(spec, folder)
-        variants = experiment.build_variants(design_files(spec, folder), points)
+        variants = runs.build_variants(design_files(spec, folder), points)
         n = len(variants) * replications
         rows = []
         for label, backend, workers in [("serial", "serial", 1), ("2 local processes", "processes", 2),
@@ -66,7 +66,7 @@ def throughput(replications: int = 300) -> None:
             opts = RunOptions(replications=replications, seed=1, backend=backend, workers=workers, chunk_size=50,
                               staff_weeks=False)
             d = tmp / backend
-            manifest = experiment.start("sweep", d, variants, opts, points=points)
+            manifest = runs.start("sweep", d, variants, opts, points=points)
             stamps: list[tuple[float, int]] = []
             reps = [0]
 
@@ -75,7 +75,7 @@ def throughput(replications: int = 300) -> None:
                 stamps.append((time.perf_counter(), reps[0]))
 
             t = time.perf_counter()
-            experiment.run(d, variants, opts, manifest, progress=progress)
+            runs.run(d, variants, opts, manifest, progress=progress)
             wall = time.perf_counter() - t
             (t1, r1), (t2, r2) = stamps[1], stamps[-1]
             rows.append((label, wall, (r2 - r1) / (t2 - t1)))

@@ -13,12 +13,13 @@ try:
 except PackageNotFoundError:  # running from a source tree without installing
     __version__ = "0.0.0+source"
 
-from . import costs as _costs  # noqa: F401  (registers the cost metrics)
-from .config import Scenario
-from .errors import InputError
-from .ledger import Ledger
-from .metrics import compute_metrics
-from .model import simulate
-from .scenario import load_scenario
+from staffsim.metrics import costs as _costs  # noqa: F401  (registers the cost metrics)
+from staffsim.metrics import workforce as _workforce  # noqa: F401  (registers the workforce metrics)
+from staffsim.scenario.schema import Scenario
+from staffsim.errors import InputError
+from staffsim.engine.ledger import Ledger
+from staffsim.metrics.time_use import compute_metrics
+from staffsim.engine.school_year import simulate
+from staffsim.scenario.loading import load_scenario
 
 __all__ = ["Scenario", "InputError", "Ledger", "compute_metrics", "simulate", "load_scenario", "__version__"]

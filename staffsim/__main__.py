@@ -1,5 +1,5 @@
 """`python -m staffsim` runs the command line."""
 
-from .cli import main
+from staffsim.cli import main
 
 main()

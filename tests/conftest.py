@@ -42,21 +42,21 @@ def small_scenario(**changes) -> dict:
                       "needs": {"per_student_per_week": 0.5}},
     }
     data = copy.deepcopy(data)
-    from staffsim.scenario import apply_overrides
+    from staffsim.scenario.loading import apply_overrides
 
     return apply_overrides(data, changes) if changes else data
 
 
 @pytest.fixture
 def small():
-    from staffsim.scenario import scenario_from_dict
+    from staffsim.scenario.loading import scenario_from_dict
 
     return scenario_from_dict(small_scenario())
 
 
 def calm(data: dict) -> dict:
     """The same scenario with every source of randomness switched off."""
-    from staffsim.scenario import apply_overrides
+    from staffsim.scenario.loading import apply_overrides
 
     return apply_overrides(data, {
         "behaviour.absence.days_per_year": 0,

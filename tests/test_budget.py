@@ -8,10 +8,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from staffsim.budget import Estimate, budget_analysis, levers, resolve_budget
+from staffsim.experiments.budget import Estimate, budget_analysis, levers, resolve_budget
 from staffsim.cli import main
 from staffsim.errors import InputError
-from staffsim.scenario import scenario_from_dict
+from staffsim.scenario.loading import scenario_from_dict
 
 from test_costs import PERSONNEL, priced
 

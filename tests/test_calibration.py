@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import SCENARIOS
-from staffsim.calibration import TARGETS, calibrate, format_table, mean_ci, ratio_ci
-from staffsim.scenario import load_scenario
+from staffsim.experiments.calibration import TARGETS, calibrate, format_table, mean_ci, ratio_ci
+from staffsim.scenario.loading import load_scenario
 
 
 @pytest.fixture(scope="module")

@@ -161,7 +161,7 @@ def test_bad_sweep_files_fail_before_anything_runs(cli, tmp_path, over, fragment
 
 
 def test_ctrl_c_leaves_a_resumable_folder_with_a_hint(cli, tmp_path, monkeypatch):
-    import staffsim.runner as runner
+    import staffsim.experiments.runner as runner
 
     real = runner.run_chunk
     calls = {"n": 0}

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from staffsim.errors import InputError
-from staffsim.scenario import apply_overrides, json_schema, load_scenario, scenario_from_dict, dump_scenario
-from staffsim.config import Scenario
+from staffsim.scenario.loading import apply_overrides, json_schema, load_scenario, scenario_from_dict, dump_scenario
+from staffsim.scenario.schema import Scenario
 import yaml
 
 from conftest import SCENARIOS, SHIPPED, small_scenario

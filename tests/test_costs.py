@@ -7,13 +7,13 @@ import copy
 import numpy as np
 import pytest
 
-from staffsim import costs
-from staffsim.config import COSTS_MONEY_DEFAULTS, Costs
+from staffsim.metrics import costs
+from staffsim.scenario.cost_params import COSTS_MONEY_DEFAULTS, Costs
 from staffsim.errors import InputError
-from staffsim.ledger import EVENT_CODES, split_years
-from staffsim.metrics import compute_metrics
-from staffsim.model import simulate
-from staffsim.scenario import scenario_from_dict
+from staffsim.engine.ledger import EVENT_CODES, split_years
+from staffsim.metrics.time_use import compute_metrics
+from staffsim.engine.school_year import simulate
+from staffsim.scenario.loading import scenario_from_dict
 
 from conftest import calm, small_scenario
 

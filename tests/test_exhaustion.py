@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from staffsim import exhaustion as ex
-from staffsim.activities import N_ACTIVITIES, Activity
-from staffsim.config import Exhaustion
+from staffsim.engine.workforce import exhaustion as ex
+from staffsim.scenario.vocabulary import N_ACTIVITIES, Activity
+from staffsim.scenario.workforce_params import Exhaustion
 
 P = Exhaustion()
 unit = st.floats(0, 1, allow_nan=False)

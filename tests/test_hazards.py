@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from staffsim import hazards as hz
+from staffsim.engine.workforce import hazards as hz
 
 prob = st.floats(0.0, 0.999, allow_nan=False)
 days = st.integers(1, 400)

@@ -7,12 +7,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import staffsim
-from staffsim.activities import Activity, CONTRACT_COLUMNS
-from staffsim.metrics import compute_metrics
-from staffsim.model import absence_start_probability, poisson_by_inversion, simulate
-from staffsim.scenario import apply_overrides, load_scenario, scenario_from_dict
+from staffsim.scenario.vocabulary import Activity, CONTRACT_COLUMNS
+from staffsim.metrics.time_use import compute_metrics
+from staffsim.engine.school_year import absence_start_probability, poisson_by_inversion, simulate
+from staffsim.scenario.loading import apply_overrides, load_scenario, scenario_from_dict
 
-from conftest import SCENARIOS, SHIPPED, calm, small_scenario
+from conftest import SCENARIOS, calm, small_scenario
 
 
 def metrics_mean(sc, seeds=range(8)):

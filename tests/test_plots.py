@@ -20,9 +20,9 @@ from PIL import Image
 
 from staffsim.cli import main
 from staffsim.errors import InputError
-from staffsim.plots import Options, make_figures, select_designs, write_figures
-from staffsim.plots.palette import OKABE_ITO, design_colors
-from staffsim.runfolder import RunFolder, open_run
+from staffsim.present.plots import Options, make_figures, select_designs, write_figures
+from staffsim.present.plots.palette import OKABE_ITO, design_colors
+from staffsim.experiments.runfolder import RunFolder, open_run
 
 from conftest import small_scenario
 

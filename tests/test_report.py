@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from staffsim.report import markdown_to_html
-from staffsim.runfolder import open_run
+from staffsim.present.report import markdown_to_html
+from staffsim.experiments.runfolder import open_run
 
 from test_plots import _invoke, copy_of, folders  # noqa: F401  (module fixtures: tiny run folders)
 

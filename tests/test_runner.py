@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from staffsim import store
-from staffsim.experiment import build_variants, run, start
-from staffsim.runner import RunOptions, auto_chunk_size, plan_chunks
+from staffsim.experiments import store
+from staffsim.experiments.runs import build_variants, run, start
+from staffsim.experiments.runner import RunOptions, auto_chunk_size, plan_chunks
 
 from conftest import small_scenario
 
@@ -67,7 +67,7 @@ def test_dask_local_cluster_gives_identical_metrics(tmp_path):
 
 def test_subset_rerun_alone_gives_the_same_numbers(tmp_path):
     full = run_to(tmp_path, "full", backend="serial", workers=1)
-    from staffsim.runner import run_chunk, Chunk
+    from staffsim.experiments.runner import run_chunk, Chunk
 
     vs = variants()
     part = run_chunk(vs[1], Chunk(1, 0, (4,)), 3, 1, False)["metrics"]

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from staffsim.stats import compare, interval_from_moments, precision_warnings, summarize, t_interval
+from staffsim.experiments.stats import compare, interval_from_moments, precision_warnings, summarize, t_interval
 
 
 def test_t_interval_matches_scipy():
@@ -60,10 +60,10 @@ def test_summary_and_precision_warning():
 
 def test_paired_interval_narrower_for_two_simulated_designs():
     """Two similar designs on common random numbers: pairing by replication narrows the interval."""
-    from staffsim.metrics import metrics_frame
-    from staffsim.model import simulate
-    from staffsim.scenario import scenario_from_dict
-    from staffsim.streams import replication_seed
+    from staffsim.metrics.time_use import metrics_frame
+    from staffsim.engine.school_year import simulate
+    from staffsim.scenario.loading import scenario_from_dict
+    from staffsim.engine.streams import replication_seed
 
     from conftest import small_scenario
 

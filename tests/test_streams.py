@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from staffsim.streams import Streams, replication_seed
+from staffsim.engine.streams import Streams, replication_seed
 
 
 def test_streams_do_not_depend_on_creation_order():

@@ -9,12 +9,12 @@ import pytest
 
 from conftest import SCENARIOS, small_scenario
 from staffsim import compute_metrics, simulate
-from staffsim import workforce as wf
-from staffsim.activities import Activity
-from staffsim.ledger import EVENT_CODES, split_years
-from staffsim.metrics import staff_weeks_frame
-from staffsim.plan import compile_plan
-from staffsim.scenario import apply_overrides, load_scenario, read_scenario_dict, scenario_from_dict
+from staffsim.metrics import workforce as wf
+from staffsim.scenario.vocabulary import Activity
+from staffsim.engine.ledger import EVENT_CODES, split_years
+from staffsim.metrics.time_use import staff_weeks_frame
+from staffsim.engine.plan import compile_plan
+from staffsim.scenario.loading import apply_overrides, load_scenario, read_scenario_dict, scenario_from_dict
 
 TRAD, _ = read_scenario_dict(SCENARIOS / "traditional.yaml")
 CHURN = {  # far more turnover than the baseline, so vacancies, hires and promotions happen in small runs

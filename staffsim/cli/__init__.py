@@ -11,7 +11,7 @@ import importlib
 
 import click
 
-from .. import __version__
+from staffsim import __version__
 
 COMMAND_MODULES = ("run", "compare", "sweep", "validate", "schema", "budget", "plot", "report", "calibrate")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 from rich.table import Table
 
-from ..budget import BudgetReport, Lever, budget_analysis
-from ..scenario import load_scenario
-from .common import handle_errors, out
+from staffsim.experiments.budget import BudgetReport, Lever, budget_analysis
+from staffsim.scenario.loading import load_scenario
+from staffsim.cli.common import handle_errors, out
 
 LABELS = {
     "personnel_cost": "personnel cost",

@@ -7,9 +7,9 @@ import time
 
 import click
 
-from ..calibration import calibrate, format_table
-from ..scenario import load_scenario
-from .common import handle_errors
+from staffsim.experiments.calibration import calibrate, format_table
+from staffsim.scenario.loading import load_scenario
+from staffsim.cli.common import handle_errors
 
 
 @click.command("calibrate")

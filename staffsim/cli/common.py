@@ -12,9 +12,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from ..errors import InputError
-from ..metrics import METRICS
-from ..runner import BACKENDS, default_workers
+from staffsim.errors import InputError
+from staffsim.metrics.time_use import METRICS
+from staffsim.experiments.runner import BACKENDS, default_workers
 
 # Wide tables when output is piped (a notebook, a log file, a test), the terminal's width otherwise.
 out = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
@@ -150,7 +150,7 @@ def comparison_table(comp: pd.DataFrame, title: str) -> Table:
 
 
 def print_precision_warnings(summary: pd.DataFrame, threshold: float = 0.1) -> None:
-    from ..stats import precision_warnings
+    from staffsim.experiments.stats import precision_warnings
 
     warns = precision_warnings(summary, threshold)
     if warns:

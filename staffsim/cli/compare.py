@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import click
 
-from .. import store
-from ..costs import check_same_money
-from ..decision import render_decision_table, run_money
-from ..errors import InputError
-from ..experiment import build_variants, unique_labels
-from ..scenario import read_scenario
-from .common import comparison_table, handle_errors, out, print_precision_warnings, run_options
-from .execution import execute_cli
+from staffsim.experiments import store
+from staffsim.metrics.costs import check_same_money
+from staffsim.present.decision import render_decision_table, run_money
+from staffsim.errors import InputError
+from staffsim.experiments.runs import build_variants, unique_labels
+from staffsim.scenario.loading import read_scenario
+from staffsim.cli.common import comparison_table, handle_errors, out, print_precision_warnings, run_options
+from staffsim.cli.execution import execute_cli
 
 
 @click.command("compare")

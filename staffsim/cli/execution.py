@@ -9,10 +9,10 @@ from typing import Any
 
 import pandas as pd
 
-from .. import experiment, store
-from ..errors import InputError
-from ..runner import RunOptions, Variant, default_workers
-from .common import ProgressBar, err
+from staffsim.experiments import runs, store
+from staffsim.errors import InputError
+from staffsim.experiments.runner import RunOptions, Variant, default_workers
+from staffsim.cli.common import ProgressBar, err
 
 
 def execute_cli(
@@ -40,13 +40,13 @@ def execute_cli(
         if manifest.get("status") == "complete":
             err.print(f"{run_dir} is already complete; nothing to do.")
             return run_dir, manifest
-        recorded = experiment.load_variants(run_dir)
+        recorded = runs.load_variants(run_dir)
         same = lambda vs: [(v.label, v.point, json.loads(v.scenario_json)) for v in vs]  # noqa: E731
         if variants is not None and same(variants) != same(recorded):
             raise InputError(str(run_dir), ["the scenarios or sweep given differ from what this run folder recorded; "
                                             "resume with the same files (or pass the folder alone)"])
         variants = recorded
-        opts = experiment.options_from_manifest(manifest, workers=workers, backend=options.get("backend"),
+        opts = runs.options_from_manifest(manifest, workers=workers, backend=options.get("backend"),
                                                 scheduler=options.get("scheduler"))
         for key in ("replications", "seed", "years"):
             given = options.get(key)
@@ -68,16 +68,16 @@ def execute_cli(
             chunk_size=options.get("chunk_size"),
             staff_weeks=defaults.get("staff_weeks", True),
         )
-        from ..runner import auto_chunk_size
+        from staffsim.experiments.runner import auto_chunk_size
 
         opts.chunk_size = opts.chunk_size or auto_chunk_size(len(variants), opts.replications, opts.workers)
         run_dir = Path(options["out_dir"]) if options.get("out_dir") else store.default_run_dir(name)
-        manifest = experiment.start(kind, run_dir, variants, opts, extra_manifest, points, command=["staffsim"] + sys.argv[1:])
+        manifest = runs.start(kind, run_dir, variants, opts, extra_manifest, points, command=["staffsim"] + sys.argv[1:])
     total = len(variants) * opts.replications
     err.print(f"{'Resuming' if resume else 'Running'} {len(variants)} variant(s) x {opts.replications} replication(s)"
               f"{f' x {opts.years} years' if opts.years > 1 else ''} -> {run_dir}")
     with ProgressBar(total, enabled=not options.get("quiet")) as bar:
-        outcome, manifest = experiment.run(run_dir, variants, opts, manifest, progress=bar)
+        outcome, manifest = runs.run(run_dir, variants, opts, manifest, progress=bar)
     if outcome.interrupted:
         err.print(f"[yellow]Interrupted.[/] Finished chunks are saved in {run_dir}.\n"
                   f"Resume with:  staffsim {kind} {resume_hint}--resume {run_dir}")

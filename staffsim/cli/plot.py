@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .common import err, handle_errors, out
+from staffsim.cli.common import err, handle_errors, out
 
 
 def figure_options(fn):
@@ -27,7 +27,7 @@ def figure_options(fn):
 
 
 def plot_options(y: str, designs: tuple[str, ...], all_designs: bool, metrics: tuple[str, ...], params: tuple[str, ...]):
-    from ..plots import Options
+    from staffsim.present.plots import Options
 
     return Options(y=y, designs=list(designs) or None, all_designs=all_designs, metrics=list(metrics) or None,
                    params=list(params) or None)
@@ -47,8 +47,8 @@ def command(run_dir: str, **options) -> None:
     the run has no data for is skipped with a note. Re-running replaces only
     the figures plot made before. How to read them: docs/figures.md.
     """
-    from ..plots import make_figures, write_figures
-    from ..runfolder import open_run
+    from staffsim.present.plots import make_figures, write_figures
+    from staffsim.experiments.runfolder import open_run
 
     run = open_run(run_dir)
     figures, notes = make_figures(run, plot_options(**options))

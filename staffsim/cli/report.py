@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from ..errors import InputError
-from .common import err, handle_errors, out
-from .plot import figure_options, plot_options
+from staffsim.errors import InputError
+from staffsim.cli.common import err, handle_errors, out
+from staffsim.cli.plot import figure_options, plot_options
 
 
 @click.command("report")
@@ -27,8 +27,8 @@ def command(run_dir: str, title: str | None, notes_file: str | None, out_file: s
     The file has everything inside it (images, styles; no scripts, no links),
     so it opens offline on any laptop and reads on a projector.
     """
-    from ..report import ReportOptions, build_report, write_report
-    from ..runfolder import open_run
+    from staffsim.present.report import ReportOptions, build_report, write_report
+    from staffsim.experiments.runfolder import open_run
 
     notes = None
     if notes_file:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
-from .. import store
-from ..experiment import build_variants
-from ..scenario import read_scenario
-from .common import handle_errors, out, print_precision_warnings, run_options, summary_table
-from .execution import execute_cli
+from staffsim.experiments import store
+from staffsim.experiments.runs import build_variants
+from staffsim.scenario.loading import read_scenario
+from staffsim.cli.common import handle_errors, out, print_precision_warnings, run_options, summary_table
+from staffsim.cli.execution import execute_cli
 
 
 @click.command("run")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..scenario import json_schema
+from staffsim.scenario.loading import json_schema
 
 
 @click.command("schema")

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from ..experiment import build_variants, unique_labels
-from ..sweep import build_points, design_files, load_sweep
-from .common import handle_errors, out, run_options
-from .execution import execute_cli
+from staffsim.experiments.runs import build_variants, unique_labels
+from staffsim.experiments.sweep import build_points, design_files, load_sweep
+from staffsim.cli.common import handle_errors, out, run_options
+from staffsim.cli.execution import execute_cli
 
 
 @click.command("sweep")

@@ -6,8 +6,8 @@ import sys
 
 import click
 
-from ..errors import InputError
-from ..scenario import load_scenario
+from staffsim.errors import InputError
+from staffsim.scenario.loading import load_scenario
 
 
 @click.command("validate")

@@ -1,0 +1,1 @@
+"""The workforce: who holds each position, their exhaustion, departures and hires."""

@@ -1,0 +1,1 @@
+"""Experiments layer: replications x designs x parameter points, run folders, statistics."""

@@ -1,0 +1,227 @@
+"""Budget-neutral analysis: what a design costs against a budget, and which levers close the gap.
+
+`budget_analysis` runs replications of one scenario, prices each with the
+cost model (`costs.compute_costs`) and reports the annual personnel cost and
+the gap to the budget with 95 % confidence intervals. It then prices three
+levers a planner can pull (docs/costs.md):
+
+- class size: one student more (or fewer) per class changes the number of
+  classroom teachers in proportion, N x c / (c +/- 1) for N teaching positions
+  and the scenario's class size c;
+- support staff: one support position more or fewer;
+- supplement: $1,000 (one unit of the scenario's currency) more or less per
+  teacher-leader.
+
+A position's cost per unit is its loaded pay, (salary + supplement) x
+(1 + benefits rate), plus the variable costs per position the simulation
+observed (substitutes, vacancies and turnover divided by head count). The
+units of each lever that close the gap are solved exactly (the class-size
+lever is not linear); staff counts are fractional full-time equivalents.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats as sps
+
+from staffsim.scenario.vocabulary import TEACHER_CATEGORIES
+from staffsim.scenario.schema import Scenario
+from staffsim.metrics.costs import COMPONENTS, RolePay, compute_costs, money_label, role_pay
+from staffsim.errors import InputError
+from staffsim.engine.school_year import simulate
+from staffsim.engine.streams import replication_seed
+
+#: The money unit of the supplement lever, in the scenario's currency.
+SUPPLEMENT_STEP = 1000.0
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A mean over replications with its t-based confidence interval."""
+
+    mean: float
+    ci_low: float
+    ci_high: float
+
+    @classmethod
+    def of(cls, values: np.ndarray, level: float = 0.95) -> "Estimate":
+        v = np.asarray(values, dtype=float)
+        m = float(v.mean())
+        if len(v) < 2:
+            return cls(m, m, m)
+        half = float(sps.t.ppf(0.5 + level / 2, len(v) - 1) * v.std(ddof=1) / math.sqrt(len(v)))
+        return cls(m, m - half, m + half)
+
+
+@dataclass(frozen=True)
+class Lever:
+    """One lever: what one unit changes, what it costs per year, and how many units close the gap.
+
+    `units_to_close` is signed in the lever's own direction: +2.0 on "one more
+    student per class" means two more students per class; None when the lever
+    cannot close the gap in its direction (or there is no gap to close).
+    `units_range` gives the units for the ends of the gap's confidence interval.
+    """
+
+    name: str
+    unit: str
+    staff_per_unit: float | None
+    cost_per_unit: float
+    units_to_close: float | None
+    units_range: tuple[float | None, float | None] = (None, None)
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class BudgetReport:
+    scenario: str
+    money: str
+    budget: float
+    replications: int
+    seed: int
+    years: int
+    costs: dict[str, Estimate]
+    levers: tuple[Lever, ...] = field(default_factory=tuple)
+
+    @property
+    def gap(self) -> Estimate:
+        return self.costs["budget_gap"]
+
+    def costs_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            [{"item": k, "mean": e.mean, "ci_low": e.ci_low, "ci_high": e.ci_high} for k, e in self.costs.items()]
+        )
+
+    def levers_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            [
+                {
+                    "lever": lv.name, "unit": lv.unit, "staff_per_unit": lv.staff_per_unit,
+                    "cost_per_unit": lv.cost_per_unit, "units_to_close": lv.units_to_close,
+                    "units_to_close_low": lv.units_range[0], "units_to_close_high": lv.units_range[1],
+                    "note": lv.note,
+                }
+                for lv in self.levers
+            ]
+        )
+
+
+def resolve_budget(scenario: Scenario, budget: float | None, source: str = "--budget") -> float:
+    """The budget to test against: the option if given, else the scenario's `budget:`."""
+    if budget is None:
+        budget = scenario.budget
+        if budget is None:
+            raise InputError(source, [
+                f"no budget given: pass --budget AMOUNT (annual, in {money_label(scenario)}) "
+                f"or set `budget:` in scenario {scenario.name!r}"
+            ])
+    if not math.isfinite(budget) or budget < 0:
+        raise InputError(source, [f"expected an annual budget of 0 or more, found {budget:g}"])
+    return float(budget)
+
+
+def _positions(scenario: Scenario) -> list[tuple[str, str]]:
+    """(role, category) of every position."""
+    return [
+        (m.role, scenario.roles[m.role].category)
+        for t in scenario.teams for _ in range(t.count) for m in t.members for _ in range(m.count)
+    ]
+
+
+def _pay(scenario: Scenario, role: str) -> RolePay:
+    return role_pay(scenario.roles[role], scenario.costs.benefits_rate)
+
+
+def _mean_loaded(scenario: Scenario, roles: list[str]) -> float:
+    return float(np.mean([_pay(scenario, r).loaded for r in roles]))
+
+
+def levers(scenario: Scenario, gap: Estimate, variable_per_position: float = 0.0) -> list[Lever]:
+    """The levers' costs per unit and the units that close `gap` (cost minus budget)."""
+    pos = _positions(scenario)
+    out: list[Lever] = []
+    gaps = (gap.mean, gap.ci_low, gap.ci_high)
+
+    # Class size: N teaching positions, class size c; N' = N c / c'.
+    teaching = [r for r, c in pos if c in TEACHER_CATEGORIES]
+    classroom = [r for r, c in pos if c == "teacher"] or teaching
+    c = float(scenario.school.class_size)
+    if teaching:
+        N = len(teaching)
+        u = _mean_loaded(scenario, classroom) + variable_per_position
+
+        def class_units(g: float) -> float | None:
+            n_new = N - g / u
+            return None if n_new <= 0 else c * N / n_new - c
+
+        ks = [class_units(g) for g in gaps]
+        up = -N / (c + 1)
+        out.append(Lever(
+            "class size", "one more student per class", up, up * u,
+            ks[0] if ks[0] is not None and ks[0] > 0 else None,
+            tuple(k if k is not None and k > 0 else None for k in ks[1:]),
+            note=f"{N} teaching positions at class size {c:g}",
+        ))
+        if c > 1:
+            down = N / (c - 1)
+            out.append(Lever(
+                "class size", "one fewer student per class", down, down * u,
+                -ks[0] if ks[0] is not None and ks[0] < 0 else None,
+                tuple(-k if k is not None and k < 0 else None for k in ks[1:]),
+                note="smaller classes need more teachers",
+            ))
+    else:
+        out.append(Lever("class size", "one more student per class", None, math.nan, None, note="no teaching positions"))
+
+    # Support staff: one position more.
+    support = [r for r, cat in pos if cat == "support"]
+    if support:
+        u = _mean_loaded(scenario, support) + variable_per_position
+        units = [-g / u for g in gaps]
+        note = f"{len(support)} support positions in the design"
+        if units[0] < -len(support):
+            note += f"; closing the gap would need more than the {len(support)} there are"
+        out.append(Lever("support staff", "one more support position", 1.0, u, units[0], (units[1], units[2]), note))
+    else:
+        out.append(Lever("support staff", "one more support position", 1.0, math.nan, None,
+                         note="the design has no support role to price; add one to the scenario"))
+
+    # Supplement: SUPPLEMENT_STEP more per teacher-leader.
+    leaders = [r for r, cat in pos if cat == "teacher_leader"]
+    if leaders:
+        u = float(sum(SUPPLEMENT_STEP * (1 + _pay(scenario, r).benefits_rate) for r in leaders))
+        units = [-g / u for g in gaps]
+        current = min(_pay(scenario, r).supplement for r in leaders)
+        note = f"{len(leaders)} teacher-leaders; supplement now {current:,.0f}"
+        if units[0] * SUPPLEMENT_STEP < -current:
+            note += "; closing the gap would take the supplement below zero"
+        out.append(Lever("supplement", f"{SUPPLEMENT_STEP:,.0f} more per teacher-leader", 0.0, u, units[0],
+                         (units[1], units[2]), note))
+    else:
+        out.append(Lever("supplement", f"{SUPPLEMENT_STEP:,.0f} more per teacher-leader", 0.0, math.nan, None,
+                         note="the design has no teacher-leaders"))
+    return out
+
+
+def budget_analysis(
+    scenario: Scenario, budget: float | None = None, replications: int = 20, seed: int = 1, years: int = 1
+) -> BudgetReport:
+    """Run `replications` of `scenario`, price them, and report cost, gap and levers (see module docstring)."""
+    if replications < 1:
+        raise InputError("-n", [f"expected at least 1 replication, found {replications}"])
+    amount = resolve_budget(scenario, budget)
+    rows = [compute_costs(scenario, simulate(scenario, replication_seed(seed, r), years=years)) for r in range(replications)]
+    frame = pd.DataFrame(rows)
+    frame["budget_gap"] = frame["personnel_cost"] - amount
+    order = ["personnel_cost", "cost_per_pupil", *COMPONENTS, "budget_gap"]
+    est = {k: Estimate.of(frame[k].to_numpy()) for k in order}
+    variable = frame[["cost_substitutes", "cost_vacancies", "cost_turnover"]].sum(axis=1).mean()
+    per_position = float(variable / max(scenario.staff_count, 1))
+    return BudgetReport(
+        scenario=scenario.name, money=money_label(scenario), budget=amount, replications=replications,
+        seed=seed, years=years, costs=est, levers=tuple(levers(scenario, est["budget_gap"], per_position)),
+    )

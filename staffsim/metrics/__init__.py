@@ -1,0 +1,1 @@
+"""Metrics layer: numbers computed from a ledger, declared once in the registry."""

@@ -1,0 +1,265 @@
+"""The cost model: what one replication of a staffing design cost (issue 5, docs/costs.md).
+
+Costs are pure functions of the scenario (head counts and pay) and the ledger
+(what happened: substitutes called, vacancies held by long-term substitutes,
+staff who left). Figures are *annual*: a multi-year ledger gives the mean per
+year, a one-year slice (`ledger.split_years`) the cost of that year.
+
+Components (each in the scenario's `costs.currency` at `costs.price_year` prices):
+
+- ``cost_salaries``    base pay (teachers, teacher-leaders, support staff, resident
+                       stipends) for the school days each position was filled;
+                       from the role's salary schedule when the simulation
+                       records experience, else its flat `salary`
+- ``cost_supplements`` role supplements (e.g. teacher-leader pay) for days filled
+- ``cost_benefits``    benefits rate x (salaries + supplements), per role
+- ``cost_substitutes`` day-to-day substitute days x `substitute_day_rate`
+- ``cost_vacancies``   school days a long-term substitute held a vacant position
+                       x `long_term_sub_day_rate` (the vacancy's salary is not paid)
+- ``cost_turnover``    staff who left (mid-year departures + movers + leavers)
+                       x the cost per leaver (LPI 2024 by district size)
+
+``personnel_cost`` is their sum, ``cost_per_pupil`` = personnel_cost / students,
+``budget_gap`` = personnel_cost - budget (positive: over budget) when the
+scenario sets `budget:`.
+
+Workforce data (issue 3) is read from ``ledger.extra`` when present:
+``long_term_sub`` (D, S) bool, ``experience`` (Y, S) years (NaN when vacant),
+``midyear_departures`` / ``movers`` / ``leavers`` (Y,) counts. A missing key
+means no turnover and no vacancies.
+
+How metrics get the scenario. `metrics.compute_metrics(ledger)` sees only the
+ledger, so `attach_pricing(ledger, scenario)` stores the scenario's pay figures
+in ``ledger.extra["pricing"]`` (a small frozen `Pricing`; it survives
+`split_years` and pickling), and the function this module registers in
+`metrics.EXTRA_METRICS` prices any ledger that carries it. Without it the cost
+metrics are simply absent. `cost_metrics(ledger, scenario)` computes them directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+import numpy as np
+
+from staffsim.metrics import time_use as _metrics
+from staffsim.scenario.school import Role
+from staffsim.scenario.schema import Scenario
+from staffsim.errors import InputError
+from staffsim.engine.ledger import EVENT_CODES, Ledger
+
+#: Cost metric name -> (unit, meaning). Money is in the scenario's currency and price year.
+COST_METRICS: dict[str, tuple[str, str]] = {
+    "personnel_cost": ("money/year", "salaries + supplements + benefits + substitutes + vacancies + turnover"),
+    "cost_per_pupil": ("money/year", "personnel cost per student enrolled"),
+    "budget_gap": ("money/year", "personnel cost minus the scenario's budget (positive: over budget)"),
+    "cost_salaries": ("money/year", "base salaries and stipends for the days positions were filled"),
+    "cost_supplements": ("money/year", "role supplements (e.g. teacher-leaders) for the days filled"),
+    "cost_benefits": ("money/year", "employer benefits on salaries and supplements"),
+    "cost_substitutes": ("money/year", "day-to-day substitute days"),
+    "cost_vacancies": ("money/year", "long-term substitutes holding vacant positions"),
+    "cost_turnover": ("money/year", "replacing staff who left (cost per leaver)"),
+}
+
+#: The components that add up to `personnel_cost`, in display order.
+COMPONENTS = ("cost_salaries", "cost_supplements", "cost_benefits", "cost_substitutes", "cost_vacancies", "cost_turnover")
+
+#: Where `attach_pricing` puts the pay figures in `ledger.extra`.
+PRICING_KEY = "pricing"
+#: `ledger.extra` keys of the workforce module read here (absent -> zero).
+DEPARTURE_KEYS = ("midyear_departures", "movers", "leavers")
+
+
+@dataclass(frozen=True)
+class RolePay:
+    """Annual pay of one role, in the scenario's money."""
+
+    salary: float
+    supplement: float
+    benefits_rate: float
+    schedule: tuple[tuple[int, float], ...] | None = None  # (years of experience, salary), ascending
+
+    @property
+    def loaded(self) -> float:
+        """Annual cost of one position held all year at the flat salary: (salary + supplement) x (1 + benefits)."""
+        return (self.salary + self.supplement) * (1.0 + self.benefits_rate)
+
+    def salary_at(self, experience: np.ndarray) -> np.ndarray:
+        """Salary for each experience value (NaN -> the flat salary)."""
+        exp = np.asarray(experience, dtype=float)
+        out = np.full(exp.shape, self.salary, dtype=float)
+        if self.schedule is None:
+            return out
+        steps = np.array([k for k, _ in self.schedule], dtype=float)
+        pay = np.array([v for _, v in self.schedule], dtype=float)
+        known = np.isfinite(exp)
+        idx = np.searchsorted(steps, exp[known], side="right") - 1
+        out[known] = pay[np.clip(idx, 0, len(pay) - 1)]
+        return out
+
+
+@dataclass(frozen=True)
+class Pricing:
+    """Everything the cost model needs from a scenario (small, frozen, picklable)."""
+
+    scenario: str
+    currency: str
+    price_year: int
+    roles: Mapping[str, RolePay]
+    substitute_day_rate: float
+    long_term_sub_day_rate: float
+    cost_per_leaver: float
+    budget: float | None
+
+    @property
+    def money(self) -> str:
+        return f"{self.currency} {self.price_year}"
+
+
+def role_pay(role: Role, benefits_rate: float) -> RolePay:
+    rate = role.benefits_rate if role.benefits_rate is not None else benefits_rate
+    schedule = tuple(sorted(role.salary_by_experience.items())) if role.salary_by_experience else None
+    return RolePay(salary=float(role.salary), supplement=float(role.supplement), benefits_rate=float(rate), schedule=schedule)
+
+
+def pricing(scenario: Scenario) -> Pricing:
+    """The scenario's pay figures as a `Pricing`."""
+    c = scenario.costs
+    return Pricing(
+        scenario=scenario.name,
+        currency=c.currency,
+        price_year=c.price_year,
+        roles={name: role_pay(r, c.benefits_rate) for name, r in scenario.roles.items()},
+        substitute_day_rate=float(c.substitute_day_rate),
+        long_term_sub_day_rate=float(c.long_term_sub_day_rate),
+        cost_per_leaver=float(c.turnover_cost_per_leaver),
+        budget=None if scenario.budget is None else float(scenario.budget),
+    )
+
+
+def _year_index(ledger: Ledger) -> tuple[np.ndarray, np.ndarray]:
+    """(index of each day's year within the ledger, school days in each year)."""
+    _, idx = np.unique(ledger.year, return_inverse=True)
+    return idx, np.bincount(idx)
+
+
+def _extra(ledger: Ledger, key: str, shape: tuple[int, ...]) -> np.ndarray | None:
+    v = ledger.extra.get(key)
+    if v is None:
+        return None
+    a = np.asarray(v)
+    if a.shape != shape:
+        raise ValueError(f"ledger.extra[{key!r}] has shape {a.shape}; expected {shape}")
+    return a
+
+
+def costs_from_pricing(p: Pricing, ledger: Ledger) -> dict[str, float]:
+    """The cost metrics of one ledger priced by `p` (see the module docstring)."""
+    L = ledger
+    D, S = L.filled.shape
+    yidx, days_in_year = _year_index(L)
+    Y = len(days_in_year)
+    unknown = sorted(set(L.staff_role) - set(p.roles))
+    if unknown:
+        raise ValueError(f"the ledger has roles {unknown} that scenario {p.scenario!r} does not price")
+    pays = [p.roles[r] for r in L.staff_role]
+
+    # Salaries: annual salary of each (year, position), paid per school day filled.
+    annual = np.array([[rp.salary for rp in pays]] * Y, dtype=float)  # (Y, S)
+    exp = _extra(L, "experience", (Y, S))
+    if exp is not None:
+        exp = exp.astype(float)
+        for s, rp in enumerate(pays):
+            if rp.schedule is not None:
+                annual[:, s] = rp.salary_at(exp[:, s])
+    days_filled = np.zeros((Y, S))
+    np.add.at(days_filled, yidx, L.filled.astype(float))
+    share = days_filled / days_in_year[:, None]  # (Y, S) share of each year the position was filled
+    salary_s = (annual * share).sum(axis=0)  # (S,) over the whole ledger
+    supplement_s = np.array([rp.supplement for rp in pays]) * share.sum(axis=0)
+    rate = np.array([rp.benefits_rate for rp in pays])
+    benefits = float((rate * (salary_s + supplement_s)).sum())
+
+    kind = L.events[:, 1] if len(L.events) else np.zeros(0, dtype=np.int64)
+    sub_days = int((kind == EVENT_CODES["substitute"]).sum())
+
+    lts = _extra(L, "long_term_sub", (D, S))
+    lts_days = int((lts.astype(bool) & ~L.filled).sum()) if lts is not None else 0
+
+    departures = 0.0
+    for key in DEPARTURE_KEYS:
+        a = _extra(L, key, (Y,))
+        if a is not None:
+            departures += float(np.nansum(a))
+
+    total = {
+        "cost_salaries": float(salary_s.sum()),
+        "cost_supplements": float(supplement_s.sum()),
+        "cost_benefits": benefits,
+        "cost_substitutes": sub_days * p.substitute_day_rate,
+        "cost_vacancies": lts_days * p.long_term_sub_day_rate,
+        "cost_turnover": departures * p.cost_per_leaver,
+    }
+    annual_costs = {k: v / Y for k, v in total.items()}
+    personnel = sum(annual_costs.values())
+    out = {"personnel_cost": personnel, "cost_per_pupil": personnel / L.students}
+    if p.budget is not None:
+        out["budget_gap"] = personnel - p.budget
+    out.update(annual_costs)
+    return out
+
+
+def compute_costs(scenario: Scenario, ledger: Ledger) -> dict[str, float]:
+    """Annual cost metrics of one replication (means per year for multi-year ledgers)."""
+    if ledger.scenario != scenario.name:
+        raise ValueError(f"the ledger is of scenario {ledger.scenario!r}, not {scenario.name!r}")
+    return costs_from_pricing(pricing(scenario), ledger)
+
+
+def cost_metrics(ledger: Ledger, scenario: Scenario) -> dict[str, float]:
+    """`compute_costs` with the argument order of the metric functions."""
+    return compute_costs(scenario, ledger)
+
+
+def attach_pricing(ledger: Ledger, scenario: Scenario) -> Ledger:
+    """Store the scenario's pay figures in the ledger so `compute_metrics` reports costs. Returns the ledger."""
+    if ledger.scenario != scenario.name:
+        raise ValueError(f"the ledger is of scenario {ledger.scenario!r}, not {scenario.name!r}")
+    ledger.extra[PRICING_KEY] = pricing(scenario)
+    return ledger
+
+
+def _registered_costs(ledger: Ledger) -> dict[str, float]:
+    """Cost metrics of any ledger: priced from attached pricing, else from the scenario it ran."""
+    p = ledger.extra.get(PRICING_KEY)
+    if not isinstance(p, Pricing) and isinstance(ledger.config, Scenario):
+        p = pricing(ledger.config)
+    return costs_from_pricing(p, ledger) if isinstance(p, Pricing) else {}
+
+
+_metrics.EXTRA_METRICS["costs"] = _registered_costs
+_metrics.METRICS.update({k: v for k, v in COST_METRICS.items() if k not in _metrics.METRICS})
+
+
+def money_label(scenario: Scenario) -> str:
+    """The unit every amount of the scenario is in, e.g. 'USD 2024'."""
+    return scenario.costs.money
+
+
+def check_same_money(scenarios: Iterable[Scenario]) -> str:
+    """The common money unit of scenarios to be compared; `InputError` when they differ."""
+    scenarios = list(scenarios)
+    labels = {sc.name: money_label(sc) for sc in scenarios}
+    distinct = sorted(set(labels.values()))
+    if len(distinct) > 1:
+        raise InputError(
+            "scenarios",
+            [
+                "money is stated in different currencies or price years ("
+                + ", ".join(f"{name}: {lab}" for name, lab in labels.items())
+                + "); state every scenario's costs.currency and costs.price_year alike "
+                "(converting its amounts) before comparing costs"
+            ],
+        )
+    return distinct[0] if distinct else "USD 2024"

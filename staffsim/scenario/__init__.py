@@ -1,0 +1,1 @@
+"""Scenario layer: what a design file may say, read, validated and frozen."""

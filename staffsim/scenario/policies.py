@@ -1,0 +1,94 @@
+"""Policies (substitutes, coverage, small groups) and behaviour rates (absence, interruptions, needs)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from staffsim.scenario.frozen import Frozen
+
+
+class Substitutes(Frozen):
+    pool_size: int = Field(ge=0, description="day-to-day substitutes the school can call on per day")
+    fill_rate: float = Field(
+        ge=0, le=1, description="probability a request is filled while a substitute is free"
+    )
+    run_small_groups: bool = Field(False, description="whether a substitute runs the absent adult's small groups")
+
+
+CoverageStep = Literal["colleague_planning", "cancel_small_group", "combine_classes"]
+
+
+class Coverage(Frozen):
+    """Who covers an absence a substitute does not: tried in `order`, block by block."""
+
+    order: tuple[CoverageStep, ...] = ("colleague_planning", "combine_classes")
+    scope: Literal["team", "school"] = Field(
+        "school", description="look for colleagues in the team only, or the team first then the school"
+    )
+
+    @field_validator("order")
+    @classmethod
+    def _nonempty(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        if not v:
+            raise ValueError("expected at least one coverage step")
+        if len(set(v)) != len(v):
+            raise ValueError("coverage steps are listed more than once")
+        return v
+
+
+class SmallGroups(Frozen):
+    """How flagged student needs become small-group instruction."""
+
+    max_size: int = Field(4, ge=1, le=30, description="students per small group (tutoring effect needs <= 4)")
+    fill: Literal["needs_only", "rotation"] = Field(
+        "needs_only",
+        description="needs_only: a group meets only for flagged needs; rotation: free seats "
+        "are filled by students rotating through (station rotation)",
+    )
+    detection_delay_days: int = Field(
+        5, ge=0, le=60, description="school days from a need arising to it being noticed"
+    )
+    regroup_every_days: int = Field(
+        5, ge=1, le=60, description="students are regrouped every this many school days; "
+        "a noticed need joins a group at the next regrouping"
+    )
+    service_window_days: int = Field(
+        10, ge=1, le=90, description="a need served within this many school days of arising counts as served"
+    )
+
+
+class Policies(Frozen):
+    substitutes: Substitutes
+    coverage: Coverage = Coverage()
+    small_groups: SmallGroups = SmallGroups()
+
+
+class Absence(Frozen):
+    days_per_year: float = Field(ge=0, le=100, description="mean absence days per staff member per 180-day year")
+    mean_spell_days: float = Field(1.5, ge=1, le=20, description="mean length of one absence, school days")
+
+
+class Interruptions(Frozen):
+    per_planning_hour: float = Field(ge=0, le=20, description="Poisson rate of interruptions per hour of planning")
+    mean_minutes: float = Field(ge=0, le=120, description="mean planning minutes one interruption eats (exponential)")
+
+
+class Needs(Frozen):
+    per_student_per_week: float = Field(
+        ge=0, le=10, description="rate at which a student develops a need for small-group help"
+    )
+
+
+class Planning(Frozen):
+    collaboration_multiplier: float = Field(
+        1.0, ge=0, le=3, description="workload hours one hour of collaborative planning absorbs"
+    )
+
+
+class Behaviour(Frozen):
+    absence: Absence
+    interruptions: Interruptions
+    needs: Needs
+    planning: Planning = Planning()

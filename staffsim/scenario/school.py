@@ -1,0 +1,140 @@
+"""The school, its calendar and contract day, roles and teams."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from staffsim.scenario.frozen import Frozen
+from staffsim.scenario.timetable import parse_clock
+from staffsim.scenario.vocabulary import CATEGORY_INFO, RoleCategory
+
+
+class SchoolSpec(Frozen):
+    students: int = Field(gt=0, description="students enrolled in the part of the school modelled")
+    grade_band: Literal["elementary", "middle", "high", "k8", "secondary"] = "middle"
+    class_size: float = Field(
+        gt=0, description="target students per class (NCES NTPS 2020-21: 19.1 / 22.0 / 21.0)"
+    )
+
+
+class Break(Frozen):
+    name: str
+    after_week: int = Field(ge=1, description="the break starts after this instructional week")
+    weeks: int = Field(ge=1, le=8, description="calendar weeks without school")
+
+
+class CalendarSpec(Frozen):
+    weeks: int = Field(36, ge=1, le=52, description="instructional weeks of 5 days (36 -> 180 days)")
+    breaks: tuple[Break, ...] = ()
+    summer_weeks: int = Field(
+        10, ge=0, le=20, description="weeks between years in multi-year runs (rest and hiring)"
+    )
+
+    @model_validator(mode="after")
+    def _breaks_inside_year(self) -> "CalendarSpec":
+        for i, b in enumerate(self.breaks):
+            if b.after_week >= self.weeks:
+                raise ValueError(
+                    f"breaks[{i}] ({b.name}) starts after week {b.after_week}, "
+                    f"but the year has only {self.weeks} instructional weeks"
+                )
+        return self
+
+    @property
+    def school_days(self) -> int:
+        return self.weeks * 5
+
+
+class ContractDay(Frozen):
+    """The paid working day, the same for every role (NCES NTPS 2020-21: 38.4 h/week)."""
+
+    start: int
+    end: int
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _clock(cls, value: object) -> int:
+        return value if isinstance(value, int) else parse_clock(str(value))
+
+    @model_validator(mode="after")
+    def _order(self) -> "ContractDay":
+        if self.end <= self.start:
+            raise ValueError("contract_day ends before it starts")
+        return self
+
+    @property
+    def minutes(self) -> int:
+        return self.end - self.start
+
+
+class Role(Frozen):
+    """A job: its category (what the metrics group it with), pay and workload."""
+
+    category: RoleCategory
+    salary: float = Field(ge=0, description="annual base salary, dollars")
+    supplement: float = Field(0, ge=0, description="annual supplement for the role, dollars")
+    salary_by_experience: dict[int, float] | None = Field(
+        None,
+        description="optional salary schedule in costs.currency: {years of experience: annual salary}, "
+        "must include 0; an occupant is paid the step at or below their experience. Used when the "
+        "simulation records experience; `salary` applies otherwise (docs/costs.md)",
+    )
+    benefits_rate: float | None = Field(
+        None, ge=0, le=2, description="employer benefits as a share of pay for this role "
+        "(default: costs.benefits_rate)",
+    )
+    planning_workload_hours_per_week: float = Field(
+        0,
+        ge=0,
+        le=60,
+        description="hours of planning, preparation and grading the role needs per week; "
+        "what protected planning time does not absorb spills into overtime",
+    )
+    needs_cover: bool | None = Field(
+        None,
+        description="whether the role's instructional blocks need a cover when absent "
+        "(default: yes for all but residents, who co-teach)",
+    )
+
+    @field_validator("salary_by_experience")
+    @classmethod
+    def _schedule(cls, v: dict[int, float] | None) -> dict[int, float] | None:
+        if v is None:
+            return v
+        if 0 not in v:
+            raise ValueError("the salary schedule must have a step for 0 years of experience")
+        bad = [k for k, s in v.items() if k < 0 or s < 0]
+        if bad:
+            raise ValueError(f"salary schedule steps and salaries must be 0 or more; found step(s) {bad}")
+        return dict(sorted(v.items()))
+
+    @property
+    def covered(self) -> bool:
+        return self.needs_cover if self.needs_cover is not None else CATEGORY_INFO[self.category].needs_cover
+
+
+class Member(Frozen):
+    """Staff of one role inside a team; `timetable` may list names assigned in turn."""
+
+    role: str
+    count: int = Field(1, ge=1, le=50)
+    timetable: str | tuple[str, ...]
+
+    @property
+    def timetables(self) -> tuple[str, ...]:
+        return (self.timetable,) if isinstance(self.timetable, str) else self.timetable
+
+
+class Team(Frozen):
+    """A team of staff sharing responsibility for a body of students.
+
+    `count` repeats the team (e.g. 20 identical one-teacher "teams" for a
+    traditional school of self-contained classes).
+    """
+
+    name: str
+    count: int = Field(1, ge=1, le=100)
+    students: int = Field(ge=0, description="students the team (each copy) serves")
+    members: tuple[Member, ...] = Field(min_length=1)
