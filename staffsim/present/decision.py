@@ -104,7 +104,7 @@ def render_decision_table(table: pd.DataFrame, money: str | None = None, level: 
     baseline = scenarios[0] if scenarios else "-"
     title = f"Decision table: mean [{level:.0%} CI]; Δ = difference from {baseline} [{level:.0%} CI]"
     out = Table(title=title, show_lines=True)
-    out.add_column("metric", style="bold", no_wrap=True)
+    out.add_column("metric", style="bold", max_width=40)  # long units wrap inside the cell
     for sc in scenarios:
         out.add_column(str(sc) + (" (baseline)" if sc == baseline else ""), justify="right")
     for m in table_metrics(table):
