@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from staffsim.present.report import describe_design, markdown_to_html
+from staffsim.present.assumptions import describe_design
+from staffsim.present.report import markdown_to_html
 from staffsim.experiments.runfolder import open_run
 
 from conftest import small_scenario

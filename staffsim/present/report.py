@@ -8,8 +8,8 @@ JavaScript, no fonts or links to fetch, so it opens offline on any laptop.
 Sections: the facilitator's note, how to read it, the headline metrics with
 95 % confidence intervals (and paired differences from the baseline for a
 comparison), the figures with one sentence each on how to read them, the key
-assumptions of each design (from the resolved scenario files in the run
-folder), and the run's provenance.
+assumptions of each design (`present.assumptions`, from the resolved scenario
+files in the run folder), and the run's provenance.
 """
 
 from __future__ import annotations
@@ -32,13 +32,12 @@ from staffsim import __version__
 from staffsim.errors import InputError
 from staffsim.metrics.metric import Kind
 from staffsim.metrics.registry import kind_of
-from staffsim.present.format import MISSING, format_clock, format_money, format_range, format_value, metric_label
+from staffsim.present.assumptions import describe_design
+from staffsim.present.format import MISSING, format_range, format_value, metric_label
 from staffsim.present.plots import DPI, Options, make_figures
 from staffsim.present.plots.base import nice_param, money_unit, summary_rows
-from staffsim.scenario.school import ContractDay
-from staffsim.scenario.timetable import WEEKDAYS, Timetable
 from staffsim.present.plots.palette import design_colors
-from staffsim.experiments.runfolder import RunFolder, inside, lookup
+from staffsim.experiments.runfolder import RunFolder, inside
 
 GENERATOR = "staffsim report"  # in <meta name="generator">: a report.html with it may be replaced by a new one
 
@@ -204,125 +203,6 @@ def headline_table(run: RunFolder, designs: list[str]) -> dict[str, Any]:
         if rows:
             groups.append({"name": group, "rows": rows})
     return {"groups": groups, "baseline": baseline if run.kind == "compare" else None}
-
-
-# ------------------------------------------------------------------------------------ assumptions
-
-ACTIVITY_WORDS = {"whole_class": "whole class", "small_group": "small groups", "online_lab": "online lab",
-                  "planning": "planning", "collaborative_planning": "team planning", "coaching_given": "coaching others",
-                  "coaching_received": "being coached", "duties": "duties", "other": "other"}
-
-
-def _contract_day(cd: dict[str, Any]) -> str:
-    """'07:40–15:10' from a scenario's contract_day (parsed by the scenario layer; '' if it does not parse)."""
-    try:
-        day = ContractDay.model_validate(cd)
-    except ValueError:
-        return ""
-    return f"{format_clock(day.start)}–{format_clock(day.end)}"
-
-
-def _week_minutes(tt: dict[str, Any]) -> dict[str, float]:
-    """Minutes per week by activity of one timetable (parsed by the scenario layer; {} if it does not parse)."""
-    try:
-        timetable = Timetable.model_validate(tt)
-    except ValueError:
-        return {}
-    out: dict[str, float] = {}
-    for day in WEEKDAYS:
-        for block in timetable.day(day):
-            out[block.activity] = out.get(block.activity, 0.0) + block.minutes
-    return out
-
-
-def _role_timetables(data: dict[str, Any]) -> dict[str, list[dict[str, float]]]:
-    """role -> weekly minutes by activity of every position holding it (timetable lists go in turn)."""
-    weekly = {name: _week_minutes(tt or {}) for name, tt in (data.get("timetables") or {}).items()}
-    out: dict[str, list[dict[str, float]]] = {}
-    for team in data.get("teams") or []:
-        for _ in range(int(team.get("count", 1))):
-            for mem in team.get("members") or []:
-                names = mem.get("timetable")
-                names = names if isinstance(names, list) else [names]
-                for j in range(int(mem.get("count", 1))):
-                    out.setdefault(mem.get("role", "?"), []).append(weekly.get(names[j % len(names)], {}))
-    return out
-
-
-def describe_design(data: dict[str, Any]) -> list[tuple[str, str | list[str]]]:
-    """(heading, text or lines of text) of a design's key assumptions, in plain words."""
-    lines: list[tuple[str, str | list[str]]] = []
-    if data.get("description"):
-        lines.append(("In short", " ".join(str(data["description"]).split())))
-    school = data.get("school") or {}
-    cal = data.get("calendar") or {}
-    day = _contract_day(data.get("contract_day") or {})
-    breaks = ", ".join(f"{b.get('name')} ({b.get('weeks')} wk)" for b in cal.get("breaks") or [])
-    lines.append(("School", f"{school.get('students', '?')} students ({school.get('grade_band', '')}), "
-                            f"target class size {school.get('class_size', '?')}; {cal.get('weeks', '?')} school weeks"
-                            + (f", breaks: {breaks}" if breaks else "")
-                            + (f"; contract day {day}" if day else "")))
-    roles = data.get("roles") or {}
-    tt_lines = []
-    for role, weeks in _role_timetables(data).items():
-        if not weeks:
-            continue
-        acts: dict[str, float] = {}
-        for w in weeks:
-            for a, v in w.items():
-                acts[a] = acts.get(a, 0.0) + v / len(weeks)
-        parts = [f"{ACTIVITY_WORDS.get(a, a)} {v / 60:.1f} h" for a, v in sorted(acts.items(), key=lambda kv: -kv[1])
-                 if v >= 30]
-        tt_lines.append(f"{role.replace('_', ' ')} (×{len(weeks)}): " + ", ".join(parts))
-    if tt_lines:
-        lines.append(("Timetable (hours a week)", tt_lines))
-    shapes: dict[tuple, int] = {}
-    for team in data.get("teams") or []:
-        members = tuple((m.get("role", "?"), int(m.get("count", 1))) for m in team.get("members") or [])
-        key = (int(team.get("students", 0)), members)
-        shapes[key] = shapes.get(key, 0) + int(team.get("count", 1))
-    team_parts = []
-    for (students, members), n in shapes.items():
-        who = " + ".join(f"{c} {r.replace('_', ' ')}" for r, c in members)
-        whom = f"{students} students" if students else "no roster of its own"
-        team_parts.append(f"{n} × team of {whom}: {who}")
-    if team_parts:
-        lines.append(("Teams", team_parts))
-    subs = lookup(data, "policies.substitutes") or {}
-    cov = lookup(data, "policies.coverage") or {}
-    if subs:
-        order = " → ".join(str(o).replace("_", " ") for o in cov.get("order") or [])
-        fill = subs.get("fill_rate")
-        lines.append(("Substitutes and cover", f"pool of {subs.get('pool_size', '?')} day-to-day substitutes, "
-                      + (f"{float(fill):.0%} of requests filled" if isinstance(fill, (int, float)) else "")
-                      + ("; substitutes run small groups" if subs.get("run_small_groups") else "")
-                      + (f"; when none comes: {order} ({cov.get('scope', 'school')}-wide)" if order else "")))
-    sg = lookup(data, "policies.small_groups") or {}
-    if sg:
-        lines.append(("Small groups", f"up to {sg.get('max_size', '?')} students, formed by {str(sg.get('fill', '?')).replace('_', ' ')}, "
-                                      f"needs spotted after {sg.get('detection_delay_days', '?')} day(s), "
-                                      f"regrouped every {sg.get('regroup_every_days', '?')} day(s)"))
-    costs = data.get("costs") or {}
-    money = f"{costs.get('currency', '')} {costs.get('price_year', '')}".strip()
-    pay = []
-    for role, r in roles.items():
-        s = f"{role.replace('_', ' ')} {format_money(r.get('salary'))}"
-        if r.get("supplement"):
-            s += f" + {format_money(r['supplement'])} supplement"
-        pay.append(s)
-    if pay:
-        extra = []
-        if costs.get("benefits_rate") is not None:
-            extra.append(f"benefits {float(costs['benefits_rate']):.0%} of pay")
-        if costs.get("substitute_day_rate") is not None:
-            extra.append(f"substitute {format_money(costs['substitute_day_rate'])} a day")
-        if data.get("budget") is not None:
-            extra.append(f"budget {format_money(data['budget'])} a year")
-        lines.append(("Pay" + (f" ({money}, a year)" if money else ""), "; ".join(pay) + ("; " + "; ".join(extra) if extra else "")))
-    thr = lookup(data, "workforce.exhaustion.burnout_threshold")
-    if thr is not None:
-        lines.append(("Burnout threshold", f"exhaustion of {thr} or more on a 0–1 scale"))
-    return lines
 
 
 # ------------------------------------------------------------------------------------ provenance
