@@ -11,7 +11,7 @@ from matplotlib.patches import Patch
 from staffsim.experiments.runfolder import RunFolder
 from staffsim.metrics.metric import Direction, Kind
 from staffsim.metrics.registry import direction_of, kind_of
-from staffsim.present.format import format_value, metric_label
+from staffsim.present.format import format_money, format_value, metric_label
 from staffsim.present.plots.base import Drawn, Options, Skip, legend_in, place_point_labels, money_unit, new_figure, rep_interval, set_titles, summary_rows, uncertainty_note
 from staffsim.present.plots.palette import FONT, REFERENCE, design_colors
 from staffsim.scenario.vocabulary import ROLE_CATEGORIES
@@ -214,7 +214,7 @@ def tradeoff(run: RunFolder, designs: list[str], opts: Options) -> Drawn:
     xname, xunit = metric_label("cost_per_pupil", money)
     ax.set_xlabel(f"{xname} ({xunit})")
     ax.set_ylabel(textwrap.fill(f"{yname} ({yunit})", 30))
-    ax.xaxis.set_major_formatter(lambda v, _p: f"{v:,.0f}")
+    ax.xaxis.set_major_formatter(lambda v, _p: format_money(v))
     if share:
         ax.yaxis.set_major_formatter(lambda v, _p: f"{v:.0f} %")
     set_titles(fig, f"Trade-off: cost per pupil against {yname.lower()}",

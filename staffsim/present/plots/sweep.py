@@ -18,7 +18,7 @@ import seaborn as sns
 from staffsim.experiments.runfolder import RunFolder
 from staffsim.metrics.metric import Kind
 from staffsim.metrics.registry import kind_of
-from staffsim.present.format import metric_label
+from staffsim.present.format import format_money, metric_label
 from staffsim.present.plots.base import Drawn, Options, Skip, direct_labels, money_unit, new_figure, nice_param, rep_interval, set_titles, uncertainty_note
 from staffsim.present.plots.palette import FONT, design_colors
 
@@ -154,7 +154,7 @@ def lines(run: RunFolder, designs: list[str], opts: Options) -> list[Drawn]:
             lo_ = 0.0
         axes[0].set_ylim(lo_, hi_ + (hi_ - lo_) * 0.08)  # room above the top line
         if kind_of(metric) is Kind.MONEY:
-            axes[0].yaxis.set_major_formatter(lambda v, _p: f"{v:,.0f}")
+            axes[0].yaxis.set_major_formatter(lambda v, _p: format_money(v))
         label_ax = axes[min(len(params), ncols) - 1]
         direct_labels(label_ax, *label_ax._staffsim_ends)
         name, unit = metric_label(metric, money)
