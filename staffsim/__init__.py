@@ -13,12 +13,10 @@ try:
 except PackageNotFoundError:  # running from a source tree without installing
     __version__ = "0.0.0+source"
 
-from staffsim.metrics import costs as _costs  # noqa: F401  (registers the cost metrics)
-from staffsim.metrics import workforce as _workforce  # noqa: F401  (registers the workforce metrics)
 from staffsim.scenario.schema import Scenario
 from staffsim.errors import InputError
 from staffsim.engine.ledger import Ledger
-from staffsim.metrics.time_use import compute_metrics
+from staffsim.metrics.registry import compute_metrics
 from staffsim.engine.school_year import simulate
 from staffsim.scenario.loading import load_scenario
 

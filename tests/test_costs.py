@@ -11,7 +11,7 @@ from staffsim.metrics import costs
 from staffsim.scenario.cost_params import COSTS_MONEY_DEFAULTS, Costs
 from staffsim.errors import InputError
 from staffsim.engine.ledger import EVENT_CODES, split_years
-from staffsim.metrics.time_use import compute_metrics
+from staffsim.metrics.registry import compute_metrics
 from staffsim.engine.school_year import simulate
 from staffsim.scenario.loading import scenario_from_dict
 
@@ -181,8 +181,7 @@ def test_multi_year_costs_are_annual_means_and_split_years_prices_each_year():
     c = costs.compute_costs(sc, led)
     assert c["cost_turnover"] == pytest.approx((1 + 3) * 20000 / 2)
     assert c["personnel_cost"] == pytest.approx(PERSONNEL + 40000)
-    costs.attach_pricing(led, sc)
-    parts = [compute_metrics(p) for p in split_years(led)]
+    parts = [compute_metrics(p) for p in split_years(led)]  # each part priced from led.config
     assert [p["cost_turnover"] for p in parts] == pytest.approx([20000, 60000])
     assert [p["personnel_cost"] for p in parts] == pytest.approx([PERSONNEL + 20000, PERSONNEL + 60000])
 

@@ -8,10 +8,9 @@ import pandas as pd
 import pytest
 from rich.console import Console
 
-from staffsim.metrics import costs
 from staffsim.experiments import stats, store
 from staffsim.present.decision import DECISION_LABELS, DECISION_METRICS, STATS, decision_table, render_decision_table, save_decision_table, table_metrics, write_decision_table
-from staffsim.metrics.time_use import metrics_frame
+from staffsim.metrics.frames import metrics_frame
 from staffsim.engine.school_year import simulate
 from staffsim.scenario.loading import dump_scenario, scenario_from_dict
 from staffsim.engine.streams import replication_seed
@@ -82,7 +81,7 @@ def test_render_shows_every_design_metric_and_difference():
 def _metrics(sc, reps=3):
     frames = []
     for r in range(reps):
-        led = costs.attach_pricing(simulate(sc, replication_seed(1, r)), sc)
+        led = simulate(sc, replication_seed(1, r))  # priced from led.config, the scenario it ran
         frames.append(metrics_frame(led, sc.name, 0, r))
     return frames
 

@@ -14,9 +14,12 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from staffsim.present.assumptions import describe_design
 from staffsim.present.report import markdown_to_html
 from staffsim.experiments.runfolder import open_run
 
+from conftest import small_scenario
+from staffsim.scenario.loading import scenario_from_dict, scenario_to_dict
 from test_plots import _invoke, copy_of, folders  # noqa: F401  (module fixtures: tiny run folders)
 
 NOTES = """# Before we start
@@ -150,6 +153,32 @@ def test_markdown_notes_are_escaped_and_never_link():
     assert "<ul><li><code>code</code> here</li></ul>" in out
     assert "href" not in out
 
+
+
+def test_differences_are_marked_clear_or_unclear(copy_of):  # noqa: F811
+    run_dir = copy_of("compare")
+    assert _invoke(["report", run_dir]).exit_code == 0
+    html = (run_dir / "report.html").read_text()
+    marks = set(re.findall(r'<span class="diff ([^"]*)">', html))
+    assert marks and marks <= {"clear", "unclear"}, marks
+
+def test_design_assumptions_read_the_scenario_however_it_is_written():
+    """Timetables and the contract day are parsed by the scenario layer: as written in YAML ('08:00-09:00 ...'),
+    as a run folder keeps them, or as plain minutes after midnight, the assumptions read the same."""
+    data = small_scenario()
+    sc = scenario_from_dict(data)
+    resolved = describe_design(scenario_to_dict(sc))  # what a run folder keeps
+    assert describe_design(sc.model_dump(mode="json")) == resolved  # times as minutes, blocks as mappings
+    text = dict(resolved)
+    as_written = dict(describe_design(data))
+    assert as_written["Timetable (hours a week)"] == text["Timetable (hours a week)"]
+    assert "contract day 08:00–15:00" in as_written["School"]
+    assert "contract day 08:00–15:00" in text["School"]
+    # three teachers a team take timetables a, b, a in turn: (2 x 4 h + 3 h) / 3 of whole class a day
+    assert text["Timetable (hours a week)"][0].startswith("teacher (×6): whole class 18.3 h, planning 5.0 h")
+    assert any(line.startswith("aide (×2): online lab 10.0 h, small groups 10.0 h, duties 10.0 h")
+               for line in text["Timetable (hours a week)"])
+    assert "teacher 60,000; aide 30,000" in text["Pay (USD 2024, a year)"]
 
 # ------------------------------------------------------------------------------------ browser
 

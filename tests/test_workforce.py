@@ -12,7 +12,7 @@ from staffsim import compute_metrics, simulate
 from staffsim.metrics import workforce as wf
 from staffsim.scenario.vocabulary import Activity
 from staffsim.engine.ledger import EVENT_CODES, split_years
-from staffsim.metrics.time_use import staff_weeks_frame
+from staffsim.metrics.frames import per_year_frame, staff_weeks_frame
 from staffsim.engine.plan import compile_plan
 from staffsim.scenario.loading import apply_overrides, load_scenario, read_scenario_dict, scenario_from_dict
 
@@ -310,7 +310,7 @@ def test_metrics_registered_and_sensible_on_whole_runs_and_years():
     assert m["turnover_rate"] == pytest.approx(c["turnover"][0] / c["turnover"][1])
     assert sum(wf.cohort_counts(p)["turnover"][0] for p in split_years(L)) == c["turnover"][0]
     assert m["vacancy_days"] == pytest.approx(np.mean([y["vacancy_days"] for y in years]))
-    table = wf.per_year_frame(L)
+    table = per_year_frame(L)
     assert list(table["year"]) == [0, 1, 2] and "mean_exhaustion" in table and "leavers" in table
     # staff retained over three years can only be lower than after the first year
     assert m["staff_retained_share"] <= 1 - years[0]["turnover_rate"] + 1e-12

@@ -6,26 +6,15 @@ import click
 from rich.table import Table
 
 from staffsim.experiments.budget import BudgetReport, Lever, budget_analysis
+from staffsim.metrics.costs import COMPONENTS
+from staffsim.present.format import format_money, metric_label
 from staffsim.scenario.loading import load_scenario
 from staffsim.cli.common import handle_errors, out
 
-LABELS = {
-    "personnel_cost": "personnel cost",
-    "cost_per_pupil": "cost per pupil",
-    "cost_salaries": "  salaries and stipends",
-    "cost_supplements": "  supplements",
-    "cost_benefits": "  benefits",
-    "cost_substitutes": "  day-to-day substitutes",
-    "cost_vacancies": "  long-term substitutes (vacancies)",
-    "cost_turnover": "  turnover (cost per leaver)",
-    "budget_gap": "over (+) / under (-) budget",
-}
 
-
-def _money(x: float | None, signed: bool = False) -> str:
-    if x is None or x != x:
-        return "-"
-    return f"{x:+,.0f}" if signed else f"{x:,.0f}"
+def _label(key: str) -> str:
+    """An item of the cost table in the registry's words; the parts of personnel cost indented under it."""
+    return ("  " if key in COMPONENTS else "") + metric_label(key)[0]
 
 
 def _units(lv: Lever) -> str:
@@ -48,8 +37,9 @@ def costs_table(report: BudgetReport) -> Table:
     for key, e in report.costs.items():
         signed = key == "budget_gap"
         if key == "budget_gap":
-            t.add_row("budget", _money(report.budget), "", end_section=False)
-        t.add_row(LABELS.get(key, key), _money(e.mean, signed), f"[{_money(e.ci_low, signed)}, {_money(e.ci_high, signed)}]")
+            t.add_row("budget", format_money(report.budget), "", end_section=False)
+        ci = f"[{format_money(e.ci_low, signed=signed)}, {format_money(e.ci_high, signed=signed)}]"
+        t.add_row(_label(key), format_money(e.mean, signed=signed), ci)
     return t
 
 
@@ -63,18 +53,21 @@ def levers_table(report: BudgetReport) -> Table:
     t.add_column("note")
     for lv in report.levers:
         staff = "-" if lv.staff_per_unit is None else f"{lv.staff_per_unit:+.2f}"
-        t.add_row(lv.name, lv.unit, staff, _money(lv.cost_per_unit, signed=True), _units(lv), lv.note)
+        t.add_row(lv.name, lv.unit, staff, format_money(lv.cost_per_unit, signed=True), _units(lv), lv.note)
     return t
 
 
 def verdict(report: BudgetReport) -> str:
     g = report.gap
     if g.ci_low > 0:
-        return f"Over budget by {_money(g.mean)} {report.money} a year (95% CI {_money(g.ci_low)} to {_money(g.ci_high)})."
+        return (f"Over budget by {format_money(g.mean, currency=report.money)} a year "
+                f"(95% CI {format_money(g.ci_low)} to {format_money(g.ci_high)}).")
     if g.ci_high < 0:
-        return f"Under budget by {_money(-g.mean)} {report.money} a year (95% CI {_money(-g.ci_high)} to {_money(-g.ci_low)})."
-    return (f"Within the uncertainty of the budget: gap {_money(g.mean, True)} {report.money} a year "
-            f"(95% CI {_money(g.ci_low, True)} to {_money(g.ci_high, True)}).")
+        return (f"Under budget by {format_money(-g.mean, currency=report.money)} a year "
+                f"(95% CI {format_money(-g.ci_high)} to {format_money(-g.ci_low)}).")
+    gap = format_money(g.mean, signed=True, currency=report.money)
+    return (f"Within the uncertainty of the budget: gap {gap} a year "
+            f"(95% CI {format_money(g.ci_low, signed=True)} to {format_money(g.ci_high, signed=True)}).")
 
 
 @click.command("budget")

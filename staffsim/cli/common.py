@@ -13,8 +13,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from staffsim.errors import InputError
-from staffsim.metrics.time_use import METRICS
 from staffsim.experiments.runner import BACKENDS, default_workers
+from staffsim.present.format import MISSING, format_interval, unit_symbol
 
 # Wide tables when output is piped (a notebook, a log file, a test), the terminal's width otherwise.
 out = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
@@ -91,18 +91,6 @@ class ProgressBar:
         self.progress.update(self.task, completed=done, reps=f"{self.reps}/{self.total_reps}" if reps else "")
 
 
-def fmt(value: float, metric: str) -> str:
-    if pd.isna(value):
-        return "-"
-    unit = METRICS.get(metric, ("", ""))[0]
-    if unit == "share":
-        return f"{value:.1%}" if abs(value) < 10 else f"{value:.3g}"
-    if unit.startswith("money"):
-        return f"{value:,.0f}"
-    a = abs(value)
-    return f"{value:.0f}" if a >= 1000 else f"{value:.2f}" if a >= 1 else f"{value:.3f}"
-
-
 def summary_table(summary: pd.DataFrame, title: str) -> Table:
     """One row per metric, one column per scenario: mean [95 % CI]."""
     scenarios = list(dict.fromkeys(summary["scenario"]))
@@ -113,14 +101,14 @@ def summary_table(summary: pd.DataFrame, title: str) -> Table:
         t.add_column(f"{s}\nmean [95 % CI]", justify="right")
     metrics = list(dict.fromkeys(summary["metric"]))
     for m in metrics:
-        row = [m, METRICS.get(m, ("", ""))[0]]
+        row = [m, unit_symbol(m)]
         for s in scenarios:
             r = summary[(summary["metric"] == m) & (summary["scenario"] == s)]
             if r.empty:
-                row.append("-")
+                row.append(MISSING)
             else:
                 r = r.iloc[0]
-                row.append(f"{fmt(r['mean'], m)} [{fmt(r['ci_low'], m)}, {fmt(r['ci_high'], m)}]")
+                row.append(format_interval(r["mean"], r["ci_low"], r["ci_high"], m))
         t.add_row(*row)
     return t
 
@@ -138,12 +126,12 @@ def comparison_table(comp: pd.DataFrame, title: str) -> Table:
         cells = [m]
         for i, s in enumerate(scenarios):
             if s not in rows.index:
-                cells.append("-")
+                cells.append(MISSING)
                 continue
             r = rows.loc[s]
-            cell = f"{fmt(r['mean'], m)} [{fmt(r['ci_low'], m)}, {fmt(r['ci_high'], m)}]"
+            cell = format_interval(r["mean"], r["ci_low"], r["ci_high"], m)
             if i > 0 and "diff" in r and not pd.isna(r["diff"]):
-                cell += f"\n{'+' if r['diff'] >= 0 else ''}{fmt(r['diff'], m)} [{fmt(r['diff_ci_low'], m)}, {fmt(r['diff_ci_high'], m)}]"
+                cell += "\n" + format_interval(r["diff"], r["diff_ci_low"], r["diff_ci_high"], m, signed=True)
             cells.append(cell)
         t.add_row(*cells)
     return t

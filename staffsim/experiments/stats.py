@@ -115,10 +115,10 @@ def welch_interval(x: np.ndarray, y: np.ndarray, level: float = 0.95) -> tuple[f
 
 
 def clip_shares(df: pd.DataFrame, columns: tuple[str, ...] = ("ci_low", "ci_high")) -> pd.DataFrame:
-    """Clip interval ends of 0-1 metrics (unit 'share') to [0, 1]: a t-interval near a bound can cross it."""
-    from staffsim.metrics.time_use import METRICS
+    """Clip interval ends of shares (registry kind SHARE) to [0, 1]: a t-interval near a bound can cross it."""
+    from staffsim.metrics.registry import Kind, kind_of
 
-    shares = df["metric"].map(lambda m: METRICS.get(m, ("",))[0] == "share").to_numpy(dtype=bool)
+    shares = df["metric"].map(lambda m: kind_of(m) is Kind.SHARE).to_numpy(dtype=bool)
     if shares.any():
         for c in columns:
             if c in df:

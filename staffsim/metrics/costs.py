@@ -28,45 +28,29 @@ Workforce data (issue 3) is read from ``ledger.extra`` when present:
 ``midyear_departures`` / ``movers`` / ``leavers`` (Y,) counts. A missing key
 means no turnover and no vacancies.
 
-How metrics get the scenario. `metrics.compute_metrics(ledger)` sees only the
-ledger, so `attach_pricing(ledger, scenario)` stores the scenario's pay figures
-in ``ledger.extra["pricing"]`` (a small frozen `Pricing`; it survives
-`split_years` and pickling), and the function this module registers in
-`metrics.EXTRA_METRICS` prices any ledger that carries it. Without it the cost
-metrics are simply absent. `cost_metrics(ledger, scenario)` computes them directly.
+How metrics get the scenario. `registry.compute_metrics(ledger)` sees only the
+ledger; the cost family prices it from the scenario it ran, `ledger.config`
+(which `split_years` keeps), and reports nothing for a ledger without one.
+`cost_metrics(ledger, scenario)` computes them for a given scenario.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Iterable, Mapping
 
 import numpy as np
 
-from staffsim.metrics import time_use as _metrics
+from staffsim.metrics.metric import LOWER, NEITHER, Kind, Metric, declare
 from staffsim.scenario.school import Role
 from staffsim.scenario.schema import Scenario
 from staffsim.errors import InputError
 from staffsim.engine.ledger import EVENT_CODES, Ledger
 
-#: Cost metric name -> (unit, meaning). Money is in the scenario's currency and price year.
-COST_METRICS: dict[str, tuple[str, str]] = {
-    "personnel_cost": ("money/year", "salaries + supplements + benefits + substitutes + vacancies + turnover"),
-    "cost_per_pupil": ("money/year", "personnel cost per student enrolled"),
-    "budget_gap": ("money/year", "personnel cost minus the scenario's budget (positive: over budget)"),
-    "cost_salaries": ("money/year", "base salaries and stipends for the days positions were filled"),
-    "cost_supplements": ("money/year", "role supplements (e.g. teacher-leaders) for the days filled"),
-    "cost_benefits": ("money/year", "employer benefits on salaries and supplements"),
-    "cost_substitutes": ("money/year", "day-to-day substitute days"),
-    "cost_vacancies": ("money/year", "long-term substitutes holding vacant positions"),
-    "cost_turnover": ("money/year", "replacing staff who left (cost per leaver)"),
-}
-
 #: The components that add up to `personnel_cost`, in display order.
 COMPONENTS = ("cost_salaries", "cost_supplements", "cost_benefits", "cost_substitutes", "cost_vacancies", "cost_turnover")
 
-#: Where `attach_pricing` puts the pay figures in `ledger.extra`.
-PRICING_KEY = "pricing"
 #: `ledger.extra` keys of the workforce module read here (absent -> zero).
 DEPARTURE_KEYS = ("midyear_departures", "movers", "leavers")
 
@@ -222,26 +206,6 @@ def cost_metrics(ledger: Ledger, scenario: Scenario) -> dict[str, float]:
     return compute_costs(scenario, ledger)
 
 
-def attach_pricing(ledger: Ledger, scenario: Scenario) -> Ledger:
-    """Store the scenario's pay figures in the ledger so `compute_metrics` reports costs. Returns the ledger."""
-    if ledger.scenario != scenario.name:
-        raise ValueError(f"the ledger is of scenario {ledger.scenario!r}, not {scenario.name!r}")
-    ledger.extra[PRICING_KEY] = pricing(scenario)
-    return ledger
-
-
-def _registered_costs(ledger: Ledger) -> dict[str, float]:
-    """Cost metrics of any ledger: priced from attached pricing, else from the scenario it ran."""
-    p = ledger.extra.get(PRICING_KEY)
-    if not isinstance(p, Pricing) and isinstance(ledger.config, Scenario):
-        p = pricing(ledger.config)
-    return costs_from_pricing(p, ledger) if isinstance(p, Pricing) else {}
-
-
-_metrics.EXTRA_METRICS["costs"] = _registered_costs
-_metrics.METRICS.update({k: v for k, v in COST_METRICS.items() if k not in _metrics.METRICS})
-
-
 def money_label(scenario: Scenario) -> str:
     """The unit every amount of the scenario is in, e.g. 'USD 2024'."""
     return scenario.costs.money
@@ -263,3 +227,35 @@ def check_same_money(scenarios: Iterable[Scenario]) -> str:
             ],
         )
     return distinct[0] if distinct else "USD 2024"
+
+
+def cost_family(ledger: Ledger) -> dict[str, float]:
+    """The cost family: the ledger priced from the scenario it ran (`ledger.config`); empty without one."""
+    if not isinstance(ledger.config, Scenario):
+        return {}
+    return costs_from_pricing(pricing(ledger.config), ledger)
+
+
+_cost = partial(Metric, kind=Kind.MONEY, unit="per year", family="costs", compute=cost_family)
+
+#: Money is in the scenario's currency and price year (`Pricing.money`); figures and tables name it.
+COST_METRICS: dict[str, Metric] = declare(
+    _cost(name="personnel_cost", direction=LOWER, label="Personnel cost",
+          meaning="salaries + supplements + benefits + substitutes + vacancies + turnover"),
+    _cost(name="cost_per_pupil", direction=LOWER, label="Cost per pupil",
+          meaning="personnel cost per student enrolled"),
+    _cost(name="budget_gap", direction=LOWER, label="Over (+) or under (-) budget",
+          meaning="personnel cost minus the scenario's budget (positive: over budget)"),
+    _cost(name="cost_salaries", direction=NEITHER, label="Salaries and stipends",
+          meaning="base salaries and stipends for the days positions were filled"),
+    _cost(name="cost_supplements", direction=NEITHER, label="Role supplements",
+          meaning="role supplements (e.g. teacher-leaders) for the days filled"),
+    _cost(name="cost_benefits", direction=NEITHER, label="Benefits",
+          meaning="employer benefits on salaries and supplements"),
+    _cost(name="cost_substitutes", direction=LOWER, label="Day-to-day substitutes",
+          meaning="day-to-day substitute days"),
+    _cost(name="cost_vacancies", direction=LOWER, label="Long-term substitutes (vacancies)",
+          meaning="long-term substitutes holding vacant positions"),
+    _cost(name="cost_turnover", direction=LOWER, label="Turnover (cost per leaver)",
+          meaning="replacing staff who left (cost per leaver)"),
+)

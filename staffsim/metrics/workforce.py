@@ -1,42 +1,60 @@
-"""Workforce metrics: exhaustion, burnout, turnover by role and experience, vacancies."""
+"""Absence and workforce metrics: absence, exhaustion, burnout, turnover by role and experience, vacancies.
+
+Two families: "absence" (computed from the ledger's minutes and events) and
+"workforce" (from the workforce model's state in `ledger.extra`; NaN where a
+ledger has none).
+"""
 
 from __future__ import annotations
 
+from functools import partial
 
 import numpy as np
-import pandas as pd
 
-from staffsim.metrics import time_use as _metrics
-from staffsim.engine.ledger import Ledger, split_years
-from staffsim.scenario.vocabulary import CATEGORY_CODES, CATEGORY_NAMES
-
-from staffsim.engine.workforce.codes import STAY, MID_MOVE, MID_LEAVE, END_MOVE, END_LEAVE, BAND_NAMES, experience_band
+from staffsim.engine.ledger import EVENT_CODES, Ledger
+from staffsim.engine.workforce.codes import BAND_NAMES, END_LEAVE, END_MOVE, MID_LEAVE, MID_MOVE, STAY, experience_band
+from staffsim.metrics.metric import HIGHER, LOWER, NEITHER, Kind, Metric, declare
+from staffsim.scenario.vocabulary import CATEGORY_CODES, CATEGORY_INFO, CATEGORY_NAMES, Activity
 
 LEADER = CATEGORY_CODES["teacher_leader"]
 TEACHER = CATEGORY_CODES["teacher"]
 SUPPORT = CATEGORY_CODES["support"]
 RESIDENT = CATEGORY_CODES["resident"]
-# --------------------------------------------------------------------- metrics (DESIGN.md §4)
-WORKFORCE_METRICS: dict[str, tuple[str, str]] = {
-    "mean_exhaustion": ("0-1", "teachers' mean exhaustion on the last school day of the year"),
-    "burnout_share": ("share", "teachers at or above the burnout threshold on the last school day"),
-    "mean_exhaustion_over_year": ("0-1", "teachers' mean exhaustion over all school days"),
-    "midyear_departure_rate": ("share", "teachers resigning during the year / teachers in post at the start"),
-    "midyear_departure_rate_exp_1_3": ("share", "the same for teachers in years 1-3 (Redding & Henry 2019: ~6 %)"),
-    "turnover_rate": ("share", "teachers in post at the start who moved or left, during or at the end of the year"),
-    "mover_rate": ("share", "teachers in post at the start who moved to another school"),
-    "leaver_rate": ("share", "teachers in post at the start who left teaching"),
-    **{f"turnover_rate_{c}": ("share", f"turnover of {c.replace('_', '-')} positions" + (
-        " (in-year withdrawals; the residency year ends by design)" if c == "resident" else ""))
-       for c in CATEGORY_NAMES},
-    **{f"turnover_rate_{b}": ("share", f"teachers' turnover, experience band {b[4:].replace('_', '-')} years")
-       for b in BAND_NAMES},
-    "vacancy_days": ("days", "position-days vacant per year (with or without a long-term substitute)"),
-    "long_term_sub_days": ("days", "position-days a long-term substitute held a vacancy, per year"),
-    "residents_promoted": ("count", "residents hired into teacher positions per year"),
-    "staff_retained_share": ("share", "teachers in post at the start of the run still in the same position at its end"),
-}
 
+
+# --------------------------------------------------------------------------------------- absence
+
+def absence_metrics(ledger: Ledger) -> dict[str, float]:
+    """The absence family: absence days per staff member per year, and absent class time left uncovered."""
+    L = ledger
+    out: dict[str, float] = {}
+    absent_days = ((L.minutes[:, :, Activity.ABSENT] > 0) & L.filled).sum()
+    days_per_year = L.days / len(np.unique(L.year))
+    out["absence_days_per_staff"] = float(absent_days / max(L.filled.sum(), 1) * days_per_year)
+    ev = L.events
+    kind = ev[:, 1]
+    need = ev[kind == EVENT_CODES["absence"]]
+    subbed = {(int(r[0]), int(r[2])) for r in ev[kind == EVENT_CODES["substitute"]]}
+    total_need = need[:, 4].sum()
+    if total_need > 0:
+        unsubbed = sum(int(r[4]) for r in need if (int(r[0]), int(r[2])) not in subbed)
+        out["uncovered_absence_share"] = float(unsubbed / total_need)
+    else:
+        out["uncovered_absence_share"] = 0.0
+    return out
+
+
+_absence = partial(Metric, family="absence", compute=absence_metrics)
+
+ABSENCE_METRICS: dict[str, Metric] = declare(
+    _absence(name="absence_days_per_staff", kind=Kind.DAYS, direction=LOWER, label="Staff absence",
+             unit="days per person per year", meaning="absence days per staff member per year"),
+    _absence(name="uncovered_absence_share", kind=Kind.SHARE, direction=LOWER, label="Absences with no substitute",
+             unit="% of absent class time", meaning="instructional minutes of absent staff with no substitute"),
+)
+
+
+# ------------------------------------------------------------------------------------- workforce
 
 def cohort_counts(ledger: Ledger) -> dict[str, tuple[float, float]]:
     """(numerator, denominator) of each turnover rate, summed over the ledger's years.
@@ -151,20 +169,55 @@ def exhaustion_by_week(ledger: Ledger, week_id: np.ndarray, n_weeks: int) -> np.
     return np.divide(sums, cnt, out=np.full((n_weeks, S), np.nan), where=cnt > 0)
 
 
-def per_year_frame(ledger: Ledger) -> pd.DataFrame:
-    """One row per simulated year: every metric of that year (the per-year table of multi-year runs)."""
-    rows = []
-    for y, part in enumerate(split_years(ledger)):
-        m = _metrics.compute_metrics(part)
-        x = part.extra
-        m = {"year": y, **m}
-        for k in ("staff_at_start", "midyear_departures", "movers", "leavers"):
-            if k in x:
-                m[k] = float(np.asarray(x[k]).sum())
-        rows.append(m)
-    return pd.DataFrame(rows)
+def _band_years(band: str) -> str:
+    """'exp_10_19' -> '10-19' (years of experience)."""
+    return band[4:].replace("_", "-")
 
 
-_metrics.EXTRA_METRICS["workforce"] = workforce_metrics
-_metrics.EXTRA_STAFF_WEEK_COLUMNS["exhaustion"] = exhaustion_by_week
-_metrics.METRICS.update({k: v for k, v in WORKFORCE_METRICS.items() if k not in _metrics.METRICS})
+_workforce = partial(Metric, family="workforce", compute=workforce_metrics)
+_teacher_share = partial(_workforce, kind=Kind.SHARE, direction=LOWER, unit="% of teachers")
+
+WORKFORCE_METRICS: dict[str, Metric] = declare(
+    _workforce(name="mean_exhaustion", kind=Kind.INDEX, direction=LOWER, label="Teachers' exhaustion at year end",
+               unit="0 = fresh, 1 = exhausted",
+               meaning="teachers' mean exhaustion on the last school day of the year"),
+    _teacher_share(name="burnout_share", label="Teachers at or above the burnout threshold",
+                   meaning="teachers at or above the burnout threshold on the last school day"),
+    _workforce(name="mean_exhaustion_over_year", kind=Kind.INDEX, direction=LOWER,
+               label="Teachers' exhaustion over the year", unit="0 = fresh, 1 = exhausted",
+               meaning="teachers' mean exhaustion over all school days"),
+    _teacher_share(name="midyear_departure_rate", label="Teachers resigning during the year",
+                   meaning="teachers resigning during the year / teachers in post at the start"),
+    _teacher_share(name="midyear_departure_rate_exp_1_3", label="Teachers in years 1-3 resigning during the year",
+                   unit="% of teachers in years 1-3",
+                   meaning="the same for teachers in years 1-3 (Redding & Henry 2019: ~6 %)"),
+    _teacher_share(name="turnover_rate", label="Teachers leaving or moving school",
+                   unit="% of teachers, during or at the end of the year",
+                   meaning="teachers in post at the start who moved or left, during or at the end of the year"),
+    _teacher_share(name="mover_rate", label="Teachers moving to another school",
+                   meaning="teachers in post at the start who moved to another school"),
+    _teacher_share(name="leaver_rate", label="Teachers leaving teaching",
+                   meaning="teachers in post at the start who left teaching"),
+    *(_workforce(name=f"turnover_rate_{c}", kind=Kind.SHARE, direction=LOWER,
+                 label=("Residents withdrawing during the year" if c == "resident"
+                        else f"Turnover of {CATEGORY_INFO[c].plural}"),
+                 unit=f"% of {CATEGORY_INFO[c].plural}",
+                 meaning=f"turnover of {c.replace('_', '-')} positions" + (
+                     " (in-year withdrawals; the residency year ends by design)" if c == "resident" else ""))
+      for c in CATEGORY_NAMES),
+    *(_teacher_share(name=f"turnover_rate_{b}", label=f"Teachers' turnover, {_band_years(b)} years of experience",
+                     unit=f"% of teachers with {_band_years(b)} years of experience",
+                     meaning=f"teachers' turnover, experience band {_band_years(b)} years")
+      for b in BAND_NAMES),
+    _workforce(name="vacancy_days", kind=Kind.DAYS, direction=LOWER, label="Days positions stood vacant",
+               unit="days per year",
+               meaning="position-days vacant per year (with or without a long-term substitute)"),
+    _workforce(name="long_term_sub_days", kind=Kind.DAYS, direction=LOWER,
+               label="Days a long-term substitute held a vacancy", unit="days per year",
+               meaning="position-days a long-term substitute held a vacancy, per year"),
+    _workforce(name="residents_promoted", kind=Kind.COUNT, direction=NEITHER, label="Residents hired as teachers",
+               unit="people per year", meaning="residents hired into teacher positions per year"),
+    _workforce(name="staff_retained_share", kind=Kind.SHARE, direction=HIGHER,
+               label="Teachers still in the same post at the end", unit="% of teachers",
+               meaning="teachers in post at the start of the run still in the same position at its end"),
+)

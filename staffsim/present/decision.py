@@ -17,9 +17,14 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
 
 import pandas as pd
 from rich.table import Table
+
+from staffsim.metrics.registry import METRICS
+from staffsim.present.format import format_interval, metric_label
 
 #: The headline metrics in their fixed, documented order (docs/costs.md).
 DECISION_METRICS: tuple[str, ...] = (
@@ -33,17 +38,8 @@ DECISION_METRICS: tuple[str, ...] = (
     "turnover_rate",
 )
 
-#: metric -> (label, unit kind: money | h | min | share)
-DECISION_LABELS: dict[str, tuple[str, str]] = {
-    "cost_per_pupil": ("Cost per pupil / year", "money"),
-    "personnel_cost": ("Personnel cost / year", "money"),
-    "budget_gap": ("Over (+) or under (-) budget", "money"),
-    "planning_hours_per_week": ("Planning kept, h/week per teacher", "h"),
-    "small_group_minutes_per_student_per_week": ("Small-group min/week per student", "min"),
-    "reach_share": ("Students reached by a teacher-leader", "share"),
-    "burnout_share": ("Staff at or above burnout threshold", "share"),
-    "turnover_rate": ("Turnover (movers + leavers) / year", "share"),
-}
+#: metric -> its label, as the registry words it (a view of `metrics.registry.METRICS`, not a second table).
+DECISION_LABELS: Mapping[str, str] = MappingProxyType({m: METRICS[m].label for m in DECISION_METRICS})
 
 #: Column suffixes per metric, in order.
 STATS = ("mean", "ci_low", "ci_high", "diff", "diff_ci_low", "diff_ci_high")
@@ -80,30 +76,21 @@ def table_metrics(table: pd.DataFrame) -> list[str]:
     return [m for m in DECISION_METRICS if f"{m}_mean" in table.columns]
 
 
-def _fmt(value: float, unit: str, signed: bool = False) -> str:
-    if value is None or not math.isfinite(value):
-        return "n/a"
-    sign = "+" if signed else ""
-    if unit == "money":
-        return f"{value:{sign},.0f}"
-    if unit == "share":
-        return f"{value * 100:{sign}.1f}%"
-    if unit == "min":
-        return f"{value:{sign}.1f}"
-    return f"{value:{sign}.2f}"
-
-
-def format_cell(table: pd.DataFrame, i: int, metric: str, unit: str, baseline: bool) -> str:
-    """'mean [low, high]' and, except for the baseline, 'diff [low, high]' on a second line."""
+def format_cell(table: pd.DataFrame, i: int, metric: str, baseline: bool) -> str:
+    """'mean [low, high]' and, except for the baseline, 'Δ diff [low, high]' on a second line."""
     r = table.iloc[i]
-    text = f"{_fmt(r[f'{metric}_mean'], unit)} [{_fmt(r[f'{metric}_ci_low'], unit)}, {_fmt(r[f'{metric}_ci_high'], unit)}]"
+    text = format_interval(r[f"{metric}_mean"], r[f"{metric}_ci_low"], r[f"{metric}_ci_high"], metric)
     if not baseline:
-        d = r[f"{metric}_diff"]
-        text += (
-            f"\nΔ {_fmt(d, unit, signed=True)} [{_fmt(r[f'{metric}_diff_ci_low'], unit, signed=True)}, "
-            f"{_fmt(r[f'{metric}_diff_ci_high'], unit, signed=True)}]"
-        )
+        diff = format_interval(r[f"{metric}_diff"], r[f"{metric}_diff_ci_low"], r[f"{metric}_diff_ci_high"], metric,
+                               signed=True)
+        text += f"\nΔ {diff}"
     return text
+
+
+def row_label(metric: str, money: str | None = None) -> str:
+    """The metric's label and, on a second line, its unit in words (money naming `money`, e.g. 'USD 2024')."""
+    name, unit = metric_label(metric, money)
+    return f"{name}\n({unit})"
 
 
 def render_decision_table(table: pd.DataFrame, money: str | None = None, level: float = 0.95) -> Table:
@@ -117,14 +104,11 @@ def render_decision_table(table: pd.DataFrame, money: str | None = None, level: 
     baseline = scenarios[0] if scenarios else "-"
     title = f"Decision table: mean [{level:.0%} CI]; Δ = difference from {baseline} [{level:.0%} CI]"
     out = Table(title=title, show_lines=True)
-    out.add_column("metric", style="bold", no_wrap=True)
+    out.add_column("metric", style="bold", max_width=40)  # long units wrap inside the cell
     for sc in scenarios:
         out.add_column(str(sc) + (" (baseline)" if sc == baseline else ""), justify="right")
     for m in table_metrics(table):
-        label, unit = DECISION_LABELS[m]
-        if unit == "money":
-            label += f" ({money})" if money else ""
-        out.add_row(label, *[format_cell(table, i, m, unit, i == 0) for i in range(len(scenarios))])
+        out.add_row(row_label(m, money), *[format_cell(table, i, m, i == 0) for i in range(len(scenarios))])
     return out
 
 

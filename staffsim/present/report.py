@@ -8,8 +8,8 @@ JavaScript, no fonts or links to fetch, so it opens offline on any laptop.
 Sections: the facilitator's note, how to read it, the headline metrics with
 95 % confidence intervals (and paired differences from the baseline for a
 comparison), the figures with one sentence each on how to read them, the key
-assumptions of each design (from the resolved scenario files in the run
-folder), and the run's provenance.
+assumptions of each design (`present.assumptions`, from the resolved scenario
+files in the run folder), and the run's provenance.
 """
 
 from __future__ import annotations
@@ -30,21 +30,24 @@ from markupsafe import Markup
 
 from staffsim import __version__
 from staffsim.errors import InputError
-from staffsim.scenario.vocabulary import ROLE_CATEGORIES
+from staffsim.metrics.metric import Kind
+from staffsim.metrics.registry import kind_of
+from staffsim.present.assumptions import describe_design
+from staffsim.present.format import MISSING, format_range, format_value, metric_label
 from staffsim.present.plots import DPI, Options, make_figures
-from staffsim.present.plots.base import fmt, fmt_range, is_share, nice_param, metric_label, money_unit, summary_rows
+from staffsim.present.plots.base import nice_param, money_unit, summary_rows
 from staffsim.present.plots.palette import design_colors
-from staffsim.experiments.runfolder import RunFolder, inside, lookup
+from staffsim.experiments.runfolder import RunFolder, inside
 
 GENERATOR = "staffsim report"  # in <meta name="generator">: a report.html with it may be replaced by a new one
 
-#: The headline metrics of the table, grouped as a teacher would ask about them. Absent ones are left out.
+#: The headline metrics of the table (registered names), grouped as a teacher would ask about them.
+#: Metrics a run does not have are left out.
 HEADLINE: dict[str, tuple[str, ...]] = {
     "Teachers' time": ("scheduled_planning_hours_per_week", "planning_hours_per_week",
                        "collaborative_planning_hours_per_week", "coverage_hours_per_week", "overtime_hours_per_week",
                        "total_work_hours_per_week"),
-    "Students": ("small_group_minutes_per_student_per_week", "needs_served_share", "students_per_adult", "reach_share",
-                 "learning_gain_sd"),
+    "Students": ("small_group_minutes_per_student_per_week", "needs_served_share", "students_per_adult", "reach_share"),
     "Wellbeing and staffing": ("absence_days_per_staff", "uncovered_absence_share", "mean_exhaustion", "burnout_share",
                                "midyear_departure_rate", "turnover_rate", "vacancy_days"),
     "Cost": ("cost_per_pupil", "personnel_cost", "budget_gap"),
@@ -135,28 +138,29 @@ def _bounds(run: RunFolder) -> dict[str, tuple[float, float]]:
     lows = m.groupby("metric")["value"].min()
     out = {}
     for metric, lo in lows.items():
-        out[metric] = (0.0 if lo >= 0 else -np.inf, 1.0 if is_share(metric) else np.inf)
+        out[metric] = (0.0 if lo >= 0 else -np.inf, 1.0 if kind_of(metric) is Kind.SHARE else np.inf)
     return out
 
 
 def _cell(mean: float, lo: float, hi: float, metric: str, bounds: tuple[float, float]) -> dict[str, str]:
     lo, hi = max(lo, bounds[0]), min(hi, bounds[1])
     if not hi - lo > 1e-9 * max(1.0, abs(mean)):
-        return {"value": fmt(mean, metric), "ci": "the same in every run"}
-    return {"value": fmt(mean, metric), "ci": fmt_range(lo, hi, metric)}
+        return {"value": format_value(mean, metric, compact=True), "ci": "the same in every run"}
+    return {"value": format_value(mean, metric, compact=True), "ci": format_range(lo, hi, metric)}
 
 
 def _diff(r: pd.Series, metric: str) -> tuple[str, str]:
     """The paired difference from the baseline in words, and whether it is clear (its CI excludes zero)."""
     d, lo, hi = r["diff"], r["diff_ci_low"], r["diff_ci_high"]
-    if is_share(metric):  # a difference of two shares lies in -100 % .. +100 %
+    if kind_of(metric) is Kind.SHARE:  # a difference of two shares lies in -100 % .. +100 %
         lo, hi = max(lo, -1.0), min(hi, 1.0)
     if not hi - lo > 1e-9 * max(1.0, abs(d)):  # the same difference in every replication
         if abs(d) <= 1e-12:
             return "the same", "unclear"
-        return fmt(d, metric, signed=True), "clear"
+        return format_value(d, metric, signed=True, compact=True), "clear"
     if lo > 0 or hi < 0:
-        return f"{fmt(d, metric, signed=True)} ({fmt_range(lo, hi, metric, signed=True)})", "clear"
+        text = format_value(d, metric, signed=True, compact=True)
+        return f"{text} ({format_range(lo, hi, metric, signed=True)})", "clear"
     return "no clear difference", "unclear"
 
 
@@ -174,7 +178,7 @@ def headline_table(run: RunFolder, designs: list[str]) -> dict[str, Any]:
             if m not in run.metric_names:
                 continue
             name, unit = metric_label(m, money)
-            if is_share(m) and not unit.startswith("%"):
+            if kind_of(m) is Kind.SHARE and not unit.startswith("%"):
                 unit = f"% ({unit})"
             b = bounds.get(m, (-np.inf, np.inf))
             cells: list[dict[str, str] | None] = []
@@ -193,139 +197,12 @@ def headline_table(run: RunFolder, designs: list[str]) -> dict[str, Any]:
                 s = summary_rows(run, m, designs).set_index("scenario")
                 for d in designs:
                     cells.append(_cell(*s.loc[d, ["mean", "ci_low", "ci_high"]], m, b) if d in s.index else None)
-            if all(c is None or c["value"] == "–" for c in cells):
+            if all(c is None or c["value"] == MISSING for c in cells):
                 continue
             rows.append({"metric": m, "name": name, "unit": unit, "cells": cells})
         if rows:
             groups.append({"name": group, "rows": rows})
     return {"groups": groups, "baseline": baseline if run.kind == "compare" else None}
-
-
-# ------------------------------------------------------------------------------------ assumptions
-
-_BLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s+([a-z_]+)")
-ACTIVITY_WORDS = {"whole_class": "whole class", "small_group": "small groups", "online_lab": "online lab",
-                  "planning": "planning", "collaborative_planning": "team planning", "coaching_given": "coaching others",
-                  "coaching_received": "being coached", "duties": "duties", "other": "other"}
-CATEGORY_WORDS = {c.name: c.label for c in ROLE_CATEGORIES}
-
-
-def _clock(v: Any) -> str:
-    """'07:40' from a YAML time, which may have been read as a string or (sexagesimal) minutes."""
-    if isinstance(v, int):
-        return f"{v // 60:02d}:{v % 60:02d}"
-    return str(v)
-
-
-def _week_minutes(tt: dict[str, Any]) -> dict[str, float]:
-    """Minutes per week by activity of one timetable (every_day, overridden per weekday)."""
-    out: dict[str, float] = {}
-    for day in ("mon", "tue", "wed", "thu", "fri"):
-        blocks = tt.get(day) if tt.get(day) is not None else tt.get("every_day") or []
-        for b in blocks:
-            m = _BLOCK.match(str(b))
-            if m:
-                a, b_, c, d, act = m.groups()
-                out[act] = out.get(act, 0.0) + (int(c) * 60 + int(d)) - (int(a) * 60 + int(b_))
-    return out
-
-
-def _role_timetables(data: dict[str, Any]) -> dict[str, list[dict[str, float]]]:
-    """role -> weekly minutes by activity of every position holding it (timetable lists go in turn)."""
-    tts = data.get("timetables") or {}
-    out: dict[str, list[dict[str, float]]] = {}
-    for team in data.get("teams") or []:
-        for _ in range(int(team.get("count", 1))):
-            for mem in team.get("members") or []:
-                names = mem.get("timetable")
-                names = names if isinstance(names, list) else [names]
-                for j in range(int(mem.get("count", 1))):
-                    tt = tts.get(names[j % len(names)]) or {}
-                    out.setdefault(mem.get("role", "?"), []).append(_week_minutes(tt))
-    return out
-
-
-def _money(v: Any) -> str:
-    try:
-        return f"{float(v):,.0f}"
-    except (TypeError, ValueError):
-        return str(v)
-
-
-def describe_design(data: dict[str, Any]) -> list[tuple[str, str | list[str]]]:
-    """(heading, text or lines of text) of a design's key assumptions, in plain words."""
-    lines: list[tuple[str, str | list[str]]] = []
-    if data.get("description"):
-        lines.append(("In short", " ".join(str(data["description"]).split())))
-    school = data.get("school") or {}
-    cal = data.get("calendar") or {}
-    cd = data.get("contract_day") or {}
-    breaks = ", ".join(f"{b.get('name')} ({b.get('weeks')} wk)" for b in cal.get("breaks") or [])
-    lines.append(("School", f"{school.get('students', '?')} students ({school.get('grade_band', '')}), "
-                            f"target class size {school.get('class_size', '?')}; {cal.get('weeks', '?')} school weeks"
-                            + (f", breaks: {breaks}" if breaks else "")
-                            + (f"; contract day {_clock(cd.get('start'))}–{_clock(cd.get('end'))}" if cd else "")))
-    roles = data.get("roles") or {}
-    tt_lines = []
-    for role, weeks in _role_timetables(data).items():
-        if not weeks:
-            continue
-        acts: dict[str, float] = {}
-        for w in weeks:
-            for a, v in w.items():
-                acts[a] = acts.get(a, 0.0) + v / len(weeks)
-        parts = [f"{ACTIVITY_WORDS.get(a, a)} {v / 60:.1f} h" for a, v in sorted(acts.items(), key=lambda kv: -kv[1])
-                 if v >= 30]
-        tt_lines.append(f"{role.replace('_', ' ')} (×{len(weeks)}): " + ", ".join(parts))
-    if tt_lines:
-        lines.append(("Timetable (hours a week)", tt_lines))
-    shapes: dict[tuple, int] = {}
-    for team in data.get("teams") or []:
-        members = tuple((m.get("role", "?"), int(m.get("count", 1))) for m in team.get("members") or [])
-        key = (int(team.get("students", 0)), members)
-        shapes[key] = shapes.get(key, 0) + int(team.get("count", 1))
-    team_parts = []
-    for (students, members), n in shapes.items():
-        who = " + ".join(f"{c} {r.replace('_', ' ')}" for r, c in members)
-        whom = f"{students} students" if students else "no roster of its own"
-        team_parts.append(f"{n} × team of {whom}: {who}")
-    if team_parts:
-        lines.append(("Teams", team_parts))
-    subs = lookup(data, "policies.substitutes") or {}
-    cov = lookup(data, "policies.coverage") or {}
-    if subs:
-        order = " → ".join(str(o).replace("_", " ") for o in cov.get("order") or [])
-        fill = subs.get("fill_rate")
-        lines.append(("Substitutes and cover", f"pool of {subs.get('pool_size', '?')} day-to-day substitutes, "
-                      + (f"{float(fill):.0%} of requests filled" if isinstance(fill, (int, float)) else "")
-                      + ("; substitutes run small groups" if subs.get("run_small_groups") else "")
-                      + (f"; when none comes: {order} ({cov.get('scope', 'school')}-wide)" if order else "")))
-    sg = lookup(data, "policies.small_groups") or {}
-    if sg:
-        lines.append(("Small groups", f"up to {sg.get('max_size', '?')} students, formed by {str(sg.get('fill', '?')).replace('_', ' ')}, "
-                                      f"needs spotted after {sg.get('detection_delay_days', '?')} day(s), "
-                                      f"regrouped every {sg.get('regroup_every_days', '?')} day(s)"))
-    costs = data.get("costs") or {}
-    money = f"{costs.get('currency', '')} {costs.get('price_year', '')}".strip()
-    pay = []
-    for role, r in roles.items():
-        s = f"{role.replace('_', ' ')} {_money(r.get('salary'))}"
-        if r.get("supplement"):
-            s += f" + {_money(r['supplement'])} supplement"
-        pay.append(s)
-    if pay:
-        extra = []
-        if costs.get("benefits_rate") is not None:
-            extra.append(f"benefits {float(costs['benefits_rate']):.0%} of pay")
-        if costs.get("substitute_day_rate") is not None:
-            extra.append(f"substitute {_money(costs['substitute_day_rate'])} a day")
-        if data.get("budget") is not None:
-            extra.append(f"budget {_money(data['budget'])} a year")
-        lines.append(("Pay" + (f" ({money}, a year)" if money else ""), "; ".join(pay) + ("; " + "; ".join(extra) if extra else "")))
-    thr = lookup(data, "workforce.exhaustion.burnout_threshold")
-    if thr is not None:
-        lines.append(("Burnout threshold", f"exhaustion of {thr} or more on a 0–1 scale"))
-    return lines
 
 
 # ------------------------------------------------------------------------------------ provenance

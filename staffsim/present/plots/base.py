@@ -1,8 +1,7 @@
-"""What every figure shares: the figure record, plain-language metric labels, intervals, titles, saving."""
+"""What every figure shares: the figure record, intervals, titles, label placement (labels and numbers: `present.format`)."""
 
 from __future__ import annotations
 
-import math
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,111 +45,6 @@ class Options:
 
 
 MAX_DESIGNS = 5
-
-# ------------------------------------------------------------------------------------------ labels
-
-#: metric -> (plain-language name, unit as said aloud). Unknown metrics fall back to METRICS' unit.
-LABELS: dict[str, tuple[str, str]] = {
-    "scheduled_planning_hours_per_week": ("Planning time in the timetable", "hours per week per teacher"),
-    "planning_hours_per_week": ("Planning time kept", "hours per week per teacher"),
-    "collaborative_planning_hours_per_week": ("Planning time with the team", "hours per week per teacher"),
-    "teaching_hours_per_week": ("Teaching time", "hours per week per teacher"),
-    "overtime_hours_per_week": ("Overtime (planning beyond the contract day)", "hours per week per teacher"),
-    "total_work_hours_per_week": ("Total work time", "hours per week per teacher"),
-    "coverage_hours_per_week": ("Planning time lost covering colleagues", "hours per week per teacher"),
-    "small_group_minutes_per_student_per_week": ("Small-group instruction", "minutes per student per week"),
-    "needs_served_share": ("Student needs served in time", "% of needs"),
-    "students_per_adult": ("Students per adult", "students"),
-    "reach_share": ("Students on a team led by a teacher-leader", "% of students"),
-    "absence_days_per_staff": ("Staff absence", "days per person per year"),
-    "uncovered_absence_share": ("Absences with no substitute", "% of absent class time"),
-    "mean_exhaustion": ("Teachers' exhaustion at year end", "0 = fresh, 1 = exhausted"),
-    "mean_exhaustion_over_year": ("Teachers' exhaustion over the year", "0 = fresh, 1 = exhausted"),
-    "burnout_share": ("Teachers at or above the burnout threshold", "% of teachers"),
-    "midyear_departure_rate": ("Teachers resigning during the year", "% of teachers"),
-    "turnover_rate": ("Teachers leaving or moving school", "% of teachers, during or at the end of the year"),
-    "staff_retained_share": ("Teachers still in the same post at the end", "% of teachers"),
-    "vacancy_days": ("Days positions stood vacant", "days per year"),
-    "personnel_cost": ("Personnel cost", "per year"),
-    "cost_per_pupil": ("Cost per pupil", "per year"),
-    "budget_gap": ("Over (+) or under (-) budget", "per year"),
-    "learning_gain_sd": ("Learning gain (illustrative)", "standard deviations"),
-}
-
-
-#: Metrics where more is better / less is better (for words like "the best value sits top-left").
-HIGHER_IS_BETTER = {"planning_hours_per_week", "collaborative_planning_hours_per_week", "scheduled_planning_hours_per_week",
-                    "small_group_minutes_per_student_per_week", "needs_served_share", "reach_share",
-                    "learning_gain_sd", "staff_retained_share"}
-LOWER_IS_BETTER = {"overtime_hours_per_week", "total_work_hours_per_week", "coverage_hours_per_week",
-                   "students_per_adult", "absence_days_per_staff", "uncovered_absence_share", "mean_exhaustion",
-                   "mean_exhaustion_over_year", "burnout_share", "midyear_departure_rate", "turnover_rate",
-                   "vacancy_days", "cost_per_pupil", "personnel_cost", "budget_gap"}
-
-
-def metric_unit(metric: str) -> str:
-    """The unit METRICS records for a metric ('h', 'min', 'share', 'money/year', ...), '' if unknown.
-
-    Cost and workforce metrics add themselves to METRICS when their modules load (importing staffsim does)."""
-    from staffsim.metrics.time_use import METRICS
-
-    return METRICS.get(metric, ("", ""))[0]
-
-
-def is_share(metric: str) -> bool:
-    """A proportion shown as a percentage (exhaustion, on a 0-1 scale, is not one)."""
-    unit = metric_unit(metric)
-    if unit in ("0-1", "0–1", "SD", "ratio", "count", "days", "h", "min") or unit.startswith("money"):
-        return False
-    return unit == "share" or metric.endswith(("_share", "_rate")) or "_rate_" in metric
-
-
-def is_money(metric: str) -> bool:
-    return metric_unit(metric).startswith("money") or metric.startswith("cost") or metric in ("personnel_cost", "budget_gap")
-
-
-def metric_label(metric: str, money: str | None = None) -> tuple[str, str]:
-    """(name, unit) in plain language; money units name the currency and price year when known."""
-    if metric in LABELS:
-        name, unit = LABELS[metric]
-    else:
-        name = metric.replace("_", " ").capitalize()
-        unit = metric_unit(metric)
-        unit = {"h": "hours", "min": "minutes", "share": "%", "days": "days"}.get(unit, unit)
-    if is_money(metric) and money:
-        unit = f"{money}, {unit}"
-    return name, unit
-
-
-
-
-def fmt(value: float, metric: str, signed: bool = False, extra: int = 0) -> str:
-    """A value as a person reads it: shares as %, money with thousands separators, else 2-3 digits.
-
-    `extra` adds decimal places (to tell apart the two ends of a narrow interval)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    sign = "+" if signed and value > 0 else ""
-    if is_share(metric):
-        pct = value * 100
-        digits = (0 if abs(pct) >= 10 else 1) + extra
-        return f"{sign}{pct:.{digits}f} %"
-    if is_money(metric):
-        if abs(value) >= 1e6:
-            return f"{sign}{value / 1e6:,.{2 + extra}f} million"
-        return f"{sign}{value:,.{extra}f}"
-    a = abs(value)
-    digits = (0 if a >= 100 else 1 if a >= 10 else 2) + extra
-    return f"{sign}{value:,.{digits}f}"
-
-
-def fmt_range(lo: float, hi: float, metric: str, signed: bool = False) -> str:
-    """'lo to hi', with more decimals when the rounded ends would read the same."""
-    for extra in range(4):
-        a, b = fmt(lo, metric, signed, extra), fmt(hi, metric, signed, extra)
-        if a != b:
-            break
-    return f"{a} to {b}"
 
 
 def money_unit(run: RunFolder) -> str | None:

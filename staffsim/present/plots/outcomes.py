@@ -9,7 +9,10 @@ import pandas as pd
 from matplotlib.patches import Patch
 
 from staffsim.experiments.runfolder import RunFolder
-from staffsim.present.plots.base import HIGHER_IS_BETTER, LOWER_IS_BETTER, Drawn, Options, Skip, fmt, is_share, legend_in, place_point_labels, metric_label, money_unit, new_figure, rep_interval, set_titles, summary_rows, uncertainty_note
+from staffsim.metrics.metric import Direction, Kind
+from staffsim.metrics.registry import direction_of, kind_of
+from staffsim.present.format import format_money, format_value, metric_label
+from staffsim.present.plots.base import Drawn, Options, Skip, legend_in, place_point_labels, money_unit, new_figure, rep_interval, set_titles, summary_rows, uncertainty_note
 from staffsim.present.plots.palette import FONT, REFERENCE, design_colors
 from staffsim.scenario.vocabulary import ROLE_CATEGORIES
 
@@ -20,14 +23,14 @@ def _bars(ax, rows: pd.DataFrame, metric: str, colours: dict[str, str], scale: f
     mean = rows["mean"].to_numpy() * scale
     lo = rows["ci_low"].to_numpy() * scale
     hi = rows["ci_high"].to_numpy() * scale
-    if is_share(metric):
+    if kind_of(metric) is Kind.SHARE:
         lo, hi = np.clip(lo, 0, scale), np.clip(hi, 0, scale)
     ax.barh(y, mean, color=[colours[s] for s in rows["scenario"]], height=0.7, zorder=2)
     ax.errorbar(mean, y, xerr=[mean - lo, hi - mean], fmt="none", ecolor=REFERENCE, elinewidth=2.5, capsize=8,
                 capthick=2.5, zorder=3)
     top = np.nanmax(hi) if len(hi) else 1.0
     for yi, h, raw in zip(y, hi, rows["mean"]):
-        ax.text(h + top * 0.02, yi, fmt(raw, metric), ha="left", va="center", fontsize=FONT["base"], fontweight="bold")
+        ax.text(h + top * 0.02, yi, format_value(raw, metric, compact=True), ha="left", va="center", fontsize=FONT["base"], fontweight="bold")
     ax.set_yticks(y)
     ax.set_yticklabels(rows["scenario"] if labels else [""] * len(rows))
     for lab, s in zip(ax.get_yticklabels(), rows["scenario"]):
@@ -46,7 +49,7 @@ def small_groups(run: RunFolder, designs: list[str], opts: Options) -> Drawn:
     axes = fig.subplots(1, len(panels), squeeze=False)[0]
     for i, (ax, metric) in enumerate(zip(axes, panels)):
         rows = summary_rows(run, metric, designs)
-        share = is_share(metric)
+        share = kind_of(metric) is Kind.SHARE
         _bars(ax, rows, metric, colours, 100.0 if share else 1.0, labels=i == 0)
         name, unit = metric_label(metric)
         ax.set_title(f"{name}\n({unit})", fontsize=FONT["base"] + 1, loc="left")
@@ -181,7 +184,7 @@ def tradeoff(run: RunFolder, designs: list[str], opts: Options) -> Drawn:
     both = [d for d in designs if d in xs.index and d in ys.index]
     colours = design_colors(run.scenarios)
     money = money_unit(run)
-    share = is_share(y)
+    share = kind_of(y) is Kind.SHARE
     k = 100.0 if share else 1.0
     ymin_data = float(run.values([y])["value"].min())
     fig = new_figure()
@@ -211,15 +214,16 @@ def tradeoff(run: RunFolder, designs: list[str], opts: Options) -> Drawn:
     xname, xunit = metric_label("cost_per_pupil", money)
     ax.set_xlabel(f"{xname} ({xunit})")
     ax.set_ylabel(textwrap.fill(f"{yname} ({yunit})", 30))
-    ax.xaxis.set_major_formatter(lambda v, _p: f"{v:,.0f}")
+    ax.xaxis.set_major_formatter(lambda v, _p: format_money(v))
     if share:
         ax.yaxis.set_major_formatter(lambda v, _p: f"{v:.0f} %")
     set_titles(fig, f"Trade-off: cost per pupil against {yname.lower()}",
                f"Up is more {yname.lower()}, left is cheaper. Whiskers: {uncertainty_note(run)}.")
     place_point_labels(ax, points)
-    if y in LOWER_IS_BETTER:
+    direction = direction_of(y)
+    if direction is Direction.LOWER:
         best = "so the best value sits bottom-left"
-    elif y in HIGHER_IS_BETTER:
+    elif direction is Direction.HIGHER:
         best = "so the best value sits top-left"
     else:
         best = "so compare each design's height with its cost"

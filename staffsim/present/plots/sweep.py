@@ -16,7 +16,10 @@ import pandas as pd
 import seaborn as sns
 
 from staffsim.experiments.runfolder import RunFolder
-from staffsim.present.plots.base import Drawn, Options, Skip, direct_labels, is_money, is_share, metric_label, money_unit, new_figure, nice_param, rep_interval, set_titles, uncertainty_note
+from staffsim.metrics.metric import Kind
+from staffsim.metrics.registry import kind_of
+from staffsim.present.format import format_money, metric_label
+from staffsim.present.plots.base import Drawn, Options, Skip, direct_labels, money_unit, new_figure, nice_param, rep_interval, set_titles, uncertainty_note
 from staffsim.present.plots.palette import FONT, design_colors
 
 #: Metrics drawn by default, the first four a run has (choose others with --metric).
@@ -110,7 +113,7 @@ def lines(run: RunFolder, designs: list[str], opts: Options) -> list[Drawn]:
         df = _frame(run, designs, metric)
         if df.empty:
             continue
-        k = 100.0 if is_share(metric) else 1.0
+        k = 100.0 if kind_of(metric) is Kind.SHARE else 1.0
         ncols = min(len(params), 3)
         nrows = -(-len(params) // ncols)
         fig = new_figure(13, 6.6 * nrows + 0.8)
@@ -126,7 +129,7 @@ def lines(run: RunFolder, designs: list[str], opts: Options) -> list[Drawn]:
                 if s.empty:
                     continue
                 lo, hi = s["ci_low"] * k, s["ci_high"] * k
-                if is_share(metric):  # a share's interval stays within 0-100 %
+                if kind_of(metric) is Kind.SHARE:  # a share's interval stays within 0-100 %
                     lo, hi = lo.clip(0, 100), hi.clip(0, 100)
                 ax.fill_between(s["x"], lo, hi, color=colours[d], alpha=0.28, linewidth=0)
                 ax.plot(s["x"], s["mean"] * k, color=colours[d], marker="o", markersize=10)
@@ -150,8 +153,8 @@ def lines(run: RunFolder, designs: list[str], opts: Options) -> list[Drawn]:
         if df["value"].min() >= 0:  # a metric that is never negative starts at zero
             lo_ = 0.0
         axes[0].set_ylim(lo_, hi_ + (hi_ - lo_) * 0.08)  # room above the top line
-        if is_money(metric):
-            axes[0].yaxis.set_major_formatter(lambda v, _p: f"{v:,.0f}")
+        if kind_of(metric) is Kind.MONEY:
+            axes[0].yaxis.set_major_formatter(lambda v, _p: format_money(v))
         label_ax = axes[min(len(params), ncols) - 1]
         direct_labels(label_ax, *label_ax._staffsim_ends)
         name, unit = metric_label(metric, money)
@@ -179,7 +182,7 @@ def heatmaps(run: RunFolder, designs: list[str], opts: Options) -> list[Drawn]:
         df = _frame(run, designs, metric)
         if df.empty:
             continue
-        k = 100.0 if is_share(metric) else 1.0
+        k = 100.0 if kind_of(metric) is Kind.SHARE else 1.0
         x, xt, _ = _levels(df[px], 5)
         y, yt, _ = _levels(df[py], 5)
         d2 = df.assign(x=x.to_numpy(), y=y.to_numpy())
