@@ -19,7 +19,7 @@ from pathlib import Path
 import simpy
 
 import staffsim
-from staffsim.engine.school_year import SchoolYear
+from staffsim.engine.year import SchoolYear
 from staffsim.engine.plan import compile_plan
 from staffsim.engine.streams import Streams, replication_seed
 

@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 import staffsim
 from staffsim.scenario.vocabulary import Activity, CONTRACT_COLUMNS
 from staffsim.metrics.time_use import compute_metrics
-from staffsim.engine.school_year import absence_start_probability, poisson_by_inversion, simulate
+from staffsim.engine.sampling import absence_start_probability, poisson_by_inversion
+from staffsim.engine.simulate import simulate
 from staffsim.scenario.loading import apply_overrides, load_scenario, scenario_from_dict
 
 from conftest import SCENARIOS, calm, small_scenario

@@ -170,6 +170,7 @@ class Workforce:
         self.cohort = np.zeros(S, dtype=bool)
         self.token = np.zeros(S, dtype=np.int64)
         self.fill_day = np.full(S, -1, dtype=np.int64)
+        self.changed = np.zeros(S, dtype=bool)
         # history
         D, Y = self.D, years
         self.E_hist = np.full((D, S), np.nan)
@@ -266,6 +267,7 @@ class Workforce:
 
     def after_day(self, env: simpy.Environment, y: int, d: int, day: int, M: np.ndarray, out: np.ndarray, school) -> None:
         self.day_done = day + 1
+        self.changed[:] = False
         if self.flush_after[d]:
             self.env = env
             self._flush()
@@ -422,7 +424,7 @@ class Workforce:
         self.long_term_sub[s] = False
         if t < self.D:
             self.lts_hist[t:, s] = False
-        self.school.absent[s] = False
+        self.changed[s] = True
         self.token[s] += 1
         h = self.p.hiring
         u = self.hire_u[s, self.vk[s] % K_DRAWS]
@@ -468,7 +470,7 @@ class Workforce:
         self.token[s] += 1
         self.fill_day[s] = -1
         self.leaving[s] = False
-        self.school.absent[s] = False
+        self.changed[s] = True
         if carry is not None:
             self.E[s], self.sens[s], self.eff_floor[s] = carry
             self.exp[s] = 0.0
