@@ -20,7 +20,6 @@ class DayLog:
     """Per-day arrays of a replication (D school days, S positions, T teams), written by `record`."""
 
     minutes: np.ndarray  # (D, S, A)
-    filled: np.ndarray  # (D, S) bool
     needs_arrived: np.ndarray  # (D, T)
     needs_served: np.ndarray  # (D, T)
     needs_expired: np.ndarray  # (D, T)
@@ -32,7 +31,7 @@ class DayLog:
     @classmethod
     def empty(cls, D: int, S: int, T: int) -> "DayLog":
         return cls(
-            minutes=np.zeros((D, S, N_ACTIVITIES), dtype=np.float64), filled=np.ones((D, S), dtype=bool),
+            minutes=np.zeros((D, S, N_ACTIVITIES), dtype=np.float64),
             needs_arrived=np.zeros((D, T)), needs_served=np.zeros((D, T)), needs_expired=np.zeros((D, T)),
             seats_offered=np.zeros((D, T)), seat_minutes=np.zeros((D, T)), adults_present=np.zeros(D),
         )
@@ -41,7 +40,6 @@ class DayLog:
         """Write a resolved day into the log."""
         day = st.day
         self.minutes[day] = st.M
-        self.filled[day] = ~st.vacant
         self.needs_expired[day] = st.needs_expired
         self.needs_served[day] = st.needs_served
         self.seats_offered[day] = st.seats_offered
@@ -64,9 +62,9 @@ def event_table(log: DayLog, more: list[tuple[int, int, int, int, int]]) -> np.n
     return ev[np.lexsort((ev[:, 2], ev[:, 1], ev[:, 0]))] if len(ev) else ev
 
 
-def build_ledger(plan: Plan, years: int, log: DayLog, events: np.ndarray, needs_pending: np.ndarray,
-                 extra: dict, seed_key: tuple[int, ...]) -> Ledger:
-    """The ledger of a replication from its plan and day log."""
+def build_ledger(plan: Plan, years: int, log: DayLog, *, events: np.ndarray, filled: np.ndarray,
+                 needs_pending: np.ndarray, extra: dict, seed_key: tuple[int, ...]) -> Ledger:
+    """The ledger of a replication: its plan, day log, sorted events, who was in post, workforce summary."""
     return Ledger(
         scenario=plan.scenario.name,
         seed_key=seed_key,
@@ -84,7 +82,7 @@ def build_ledger(plan: Plan, years: int, log: DayLog, events: np.ndarray, needs_
         week=np.tile(plan.calendar.week, years),
         weekday=np.tile(plan.calendar.weekday, years),
         minutes=log.minutes,
-        filled=log.filled,
+        filled=filled,
         needs_arrived=log.needs_arrived,
         needs_served=log.needs_served,
         needs_expired=log.needs_expired,

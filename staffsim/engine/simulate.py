@@ -27,5 +27,4 @@ def simulate(scenario: Scenario, seed: SeedLike, years: int = 1) -> Ledger:
     env.run()
     root = streams.root
     ledger = year.ledger((int(root.entropy),) + tuple(int(k) for k in root.spawn_key))
-    year.workforce.school = None  # transitional
     return ledger

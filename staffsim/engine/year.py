@@ -83,51 +83,39 @@ class SchoolYear:
         self.pending = np.zeros(T)  # needs unserved and unexpired at the end of each year, summed
         self.ctx: DayContext | None = None
 
-    # transitional: the workforce still reads the log through the school
-    @property
-    def minutes(self):
-        return self.log.minutes
-
-    @property
-    def filled(self):
-        return self.log.filled
-
-    @property
-    def events(self):
-        return self.log.events
-
     def run(self, env: simpy.Environment):
         """The school-day clock: one event per school day, years laid end to end."""
         cal = self.plan.calendar
         year_minutes = (cal.calendar_days + 7 * self.plan.scenario.calendar.summer_weeks) * MINUTES_PER_DAY
         start = self.plan.scenario.contract_day.start
         for y in range(self.years):
-            self._begin_year(y)
+            self._begin_year(env, y)
             for d in range(self.D1):
                 at = y * year_minutes + int(cal.calendar_day[d]) * MINUTES_PER_DAY + start
                 yield env.timeout(at - env.now)
-                self._school_day(env, y, d)
+                self._school_day(y * self.D1 + d, d)
             self.pending += np.maximum(self.ctx.draws.cum_needs[:, -1] - self.carry.frontier, 0)
-            self.workforce.end_of_year(env, y, self)
+            self.workforce.end_of_year(y)
 
-    def _begin_year(self, y: int) -> None:
+    def _begin_year(self, env: simpy.Environment, y: int) -> None:
         """Draw the year's randomness; queues and work done ahead start afresh."""
         draws, arrived = draw_year(self.plan, self.streams, y)
         D1 = self.D1
         self.log.needs_arrived[y * D1:(y + 1) * D1] = arrived
         self.carry.frontier = np.zeros(self.plan.n_teams)
         self.carry.ahead = np.zeros(self.plan.n_staff)
-        self.ctx = DayContext(rules=self.rules, draws=draws, carry=self.carry, positions=self.workforce)
-        self.workforce.begin_year(y, self)
+        self.ctx = DayContext(rules=self.rules, draws=draws, carry=self.carry, positions=self.workforce.positions)
+        self.workforce.begin_year(env, y)
 
-    def _school_day(self, env: simpy.Environment, y: int, d: int) -> None:
-        day = y * self.D1 + d
+    def _school_day(self, day: int, d: int) -> None:
+        """Resolve school day d (run day `day`), record it, and hand it to the workforce."""
         st = run_day(self.ctx, day, d)
         self.log.record(st)
-        self.workforce.after_day(env, y, d, day, st.M, st.out, self)
+        self.workforce.after_day(day, st.M, st.combined)
 
     def ledger(self, seed_key: tuple[int, ...]) -> Ledger:
         """The replication's ledger (call after the clock has run)."""
-        events = event_table(self.log, [])
-        return build_ledger(self.plan, self.years, self.log, events, self.pending,
-                            self.workforce.summary(), seed_key)
+        wf = self.workforce
+        return build_ledger(self.plan, self.years, self.log, events=event_table(self.log, wf.events),
+                            filled=wf.history.filled, needs_pending=self.pending, extra=wf.summary(),
+                            seed_key=seed_key)
