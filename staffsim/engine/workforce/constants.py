@@ -48,7 +48,7 @@ class WorkforceConstants:
     weights: np.ndarray  # (A, 2) demand and resource units per minute of each ledger column
     k_load: float
     d_full: np.ndarray  # (S,) fixed demand with every position in post and nothing combined
-    r_full: np.ndarray | float  # (S,) fixed resource with every teammate present
+    r_full: np.ndarray  # (S,) fixed resource with every teammate present
     team_support: bool  # anyone gets support from teammates (mates_k is not all zero)
     mates_k: np.ndarray  # (S, S) team-support weight of teammate j for s
     k_unc_school: np.ndarray  # (S,) per school position, felt by people on one-person teams
@@ -107,7 +107,7 @@ def _team_terms(plan: Plan) -> dict:
         team=team, team_of=tuple(int(t) for t in team), onehot=onehot, solo_team=tuple(bool(x) for x in team_size < 2),
         team_students=team_students, pool_team=pool_team, students=float(plan.students),
         k_load=k_load, d_full=ex.load_demand(e.base_demand, k_load, full_load),
-        r_full=e.base_resource + (e.team_support_weight * ~solo if support else 0.0),
+        r_full=ex.full_resource(e, solo),
         team_support=support, mates_k=same * (k_support[None, :] if support else 0.0),
         k_unc_school=k_unc / S * solo_f, k_unc_team=k_unc / team_size[team] * (1.0 - solo_f),
     )

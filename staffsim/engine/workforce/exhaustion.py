@@ -104,6 +104,14 @@ def uncovered_demand(fixed: np.ndarray, school_minutes: np.ndarray | None, k_sch
     return fixed
 
 
+def full_resource(p, solo: np.ndarray) -> np.ndarray:
+    """(S,) resource units not from the day's minutes with every teammate present: base + team support.
+
+    People on one-person teams (`solo`) have no teammates to support them.
+    """
+    return p.base_resource + p.team_support_weight * ~solo
+
+
 def team_support(full: np.ndarray, absent: np.ndarray, mates_k: np.ndarray) -> np.ndarray:
     """Resource units not from the day's minutes: the full resource less the support of absent teammates.
 
