@@ -36,7 +36,7 @@ def coaching(ctx: DayContext, st: DayState) -> None:
 def interruptions(ctx: DayContext, st: DayState) -> None:
     """Interruptions eat what is left of planning, individual planning first (never more than is left)."""
     eat = ctx.draws.int_minutes[:, st.d]
-    if not eat.any():
+    if not np.count_nonzero(eat):
         return
     M = st.M
     eat = np.minimum(eat, M[:, A_IND] + M[:, A_COL])
@@ -53,8 +53,8 @@ def workload(ctx: DayContext, st: DayState) -> None:
     up to one week's workload, never backward (evenings already worked stay worked).
     """
     plan, carry, M = ctx.rules.plan, ctx.carry, st.M
-    need = plan.workload_minutes * ~st.out
+    need = plan.workload_minutes * ~st.out if st.any_out else plan.workload_minutes
     kept = M[:, A_IND] + ctx.rules.collaboration * M[:, A_COL]
     b = carry.ahead + need - kept
     M[:, A_OT] = np.maximum(b, 0.0)
-    carry.ahead = np.maximum(np.minimum(b, 0.0), -5.0 * plan.workload_minutes)
+    carry.ahead = np.maximum(np.minimum(b, 0.0), ctx.rules.ahead_cap)

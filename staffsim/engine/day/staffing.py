@@ -21,19 +21,19 @@ def absences(ctx: DayContext, st: DayState) -> None:
     p_start = rules.p_start * pos.abs_mult
     u = ctx.draws.u_absence[:, st.d]
     was = carry.absent
-    if pos.changed.any():
+    if np.count_nonzero(pos.changed):
         was = was & ~pos.changed
     absent = np.where(was, u < rules.p_stay, u < p_start)
     carry.absent = absent
     vacant = pos.vacant  # positions with nobody in post (a long-term substitute may hold them)
     out = absent | vacant
     st.absent, st.vacant, st.out = absent, vacant, out
-    if out.any():
+    if np.count_nonzero(out):
         plan = rules.plan
         st.out_idx = np.flatnonzero(out)
         st.seats = st.seats * ~out
-        st.M[out] = 0.0
-        st.M[out, A_ABSENT] = plan.contract_minutes
+        st.M[st.out_idx] = 0.0
+        st.M[st.out_idx, A_ABSENT] = plan.contract_minutes
 
 
 def substitutes(ctx: DayContext, st: DayState) -> None:
@@ -47,8 +47,8 @@ def substitutes(ctx: DayContext, st: DayState) -> None:
     seats_w = plan.seats[w]
     u_sub = ctx.draws.u_subs[:, st.d]
     vacant = st.vacant
-    for s in st.out_idx:
-        s = int(s)
+    n_out = len(st.out_idx)
+    for s in st.out_idx.tolist() if n_out else ():
         if not vacant[s]:
             events.append((day, E_ABS, s, -1, int(plan.cover_minutes[w, s])))
         if not plan.cover_tasks[w][s]:
@@ -67,8 +67,7 @@ def substitutes(ctx: DayContext, st: DayState) -> None:
         if seats_w[s]:
             events.append((day, E_CAN, s, -1, int(seats_w[s])))
         st.to_cover.append(s)
-    n_out = len(st.out_idx)
     if n_out:
-        st.adults_present = plan.n_staff - n_out + st.subs_used + int((vacant & pos.long_term_sub).sum())
+        st.adults_present = plan.n_staff - n_out + st.subs_used + np.count_nonzero(vacant & pos.long_term_sub)
     else:
         st.adults_present = plan.n_staff

@@ -31,12 +31,14 @@ class DayRules:
     run_groups: bool  # substitutes run the absentee's small groups
     group_size: int  # students per small group
     collaboration: float  # workload absorbed per minute of collaborative planning
+    ahead_cap: np.ndarray  # (S,) most planning done ahead that carries forward: minus a week's workload
     has_leader: bool  # any teacher-leader in the school
     pool_idx: np.ndarray | None  # teams with no roster of their own (pull-out seats), or None
     full_seats: tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...]  # per weekday, everyone in:
     # (team seats, team seat-minutes, minutes per seat)
     rotation: bool  # free seats are filled by rotation (seat-minutes offered count as delivered)
     window: int  # school days a need may wait for a seat
+    weekday: tuple[int, ...]  # (D1,) weekday of each school day, 0 = Monday
 
 
 def day_rules(plan: Plan) -> DayRules:
@@ -59,11 +61,13 @@ def day_rules(plan: Plan) -> DayRules:
         run_groups=subs.run_small_groups,
         group_size=sg.max_size,
         collaboration=sc.behaviour.planning.collaboration_multiplier,
+        ahead_cap=-5.0 * plan.workload_minutes,
         has_leader=bool(plan.is_leader.any()),
         pool_idx=pool if len(pool) else None,
         full_seats=tuple(full),
         rotation=sg.fill == "rotation",
         window=sg.service_window_days,
+        weekday=tuple(int(w) for w in plan.calendar.weekday),
     )
 
 
@@ -78,7 +82,7 @@ class YearDraws:
     eligible_upto: np.ndarray  # (D1,) last arrival day whose needs may join a group that day
 
 
-@dataclass
+@dataclass(slots=True)
 class Carry:
     """What one school day hands to the next."""
 
@@ -87,7 +91,7 @@ class Carry:
     frontier: np.ndarray  # (T,) needs removed (served or expired) from each team's queue
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class DayContext:
     """Everything a day step reads besides the day state."""
 
@@ -97,7 +101,7 @@ class DayContext:
     positions: "Positions"  # the workforce's per-position state (read only here)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class DayState:
     """One school day being resolved: filled in by the steps in order."""
 

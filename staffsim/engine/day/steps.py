@@ -20,7 +20,7 @@ DAY_STEPS: tuple[DayStep, ...] = (absences, substitutes, coverage, coaching, int
 def new_day(ctx: DayContext, day: int, d: int) -> DayState:
     """The state of school day d (run day `day`) before any step: everyone in, as timetabled."""
     plan = ctx.rules.plan
-    w = int(plan.calendar.weekday[d])
+    w = ctx.rules.weekday[d]
     return DayState(day=day, d=d, w=w, M=plan.minutes[w].copy(), seats=plan.seats[w])
 
 

@@ -86,7 +86,7 @@ def integrate(c: WorkforceConstants, pos: Positions, hist: History, batch: Batch
     lo = batch.lo
     n = len(batch.minutes)
     hi = lo + n
-    M = np.stack(batch.minutes)
+    M = np.array(batch.minutes)  # (n, S, A)
     filled = hist.filled[lo:hi]
     absent = M[:, :, A_ABSENT] > 0  # absent, or the position vacant
     any_absent = np.count_nonzero(absent) > 0

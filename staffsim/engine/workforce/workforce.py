@@ -51,6 +51,7 @@ class Workforce:
         self.env: simpy.Environment | None = None
         self.pending_end: list[tuple[int, bool]] = []  # resignations taking effect after the year
         self.y = self.day_done = 0
+        self._changed = False  # some positions.changed flag is set
 
     # ----------------------------------------------------------------- hooks of the clock
     def begin_year(self, env: simpy.Environment, y: int) -> None:
@@ -72,7 +73,9 @@ class Workforce:
         """Take a resolved school day: its (S, A) minutes and the minutes of classes combined per absentee."""
         pos = self.positions
         self.history.filled[day] = ~pos.vacant
-        pos.changed[:] = False
+        if self._changed:
+            pos.changed[:] = False
+            self._changed = False
         self.batch.add(minutes, combined)
         self.day_done = day + 1
         if self.c.flush_after[day - self.y * self.c.D1]:
@@ -176,7 +179,7 @@ class Workforce:
         pos.leaving[s] = pos.cohort[s] = pos.long_term_sub[s] = False
         if t < self.D:
             self.history.lts[t:, s] = False
-        pos.changed[s] = True
+        pos.changed[s] = self._changed = True
         pos.token[s] += 1
         u = self.draws.vacancy(s)
         if c.is_resident[s]:  # nobody covers a resident
@@ -211,7 +214,7 @@ class Workforce:
             self.history.lts[day:, s] = False
         pos.token[s] += 1
         pos.fill_day[s] = -1
-        pos.changed[s] = True
+        pos.changed[s] = self._changed = True
         if carry is not None:
             posmod.promote(pos, s, carry)
         else:
