@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 import simpy
-
 from conftest import small_scenario
+
 from staffsim.engine.ledger import EVENT_CODES
 from staffsim.engine.plan import compile_plan
 from staffsim.engine.streams import Streams

@@ -6,8 +6,8 @@ import random
 
 import numpy as np
 import pytest
-
 from conftest import SCENARIOS, SHIPPED, small_scenario
+
 from staffsim.engine.cover import BY_PLANNING, BY_SMALL_GROUP
 from staffsim.engine.plan import _staff, compile_plan
 from staffsim.scenario.loading import load_scenario, scenario_from_dict

@@ -5,10 +5,10 @@ from __future__ import annotations
 import copy
 
 import numpy as np
-
 from conftest import small_scenario
-from staffsim.engine.day.planning import coaching, interruptions, workload
+
 from staffsim.engine.day.coverage import coverage
+from staffsim.engine.day.planning import coaching, interruptions, workload
 from staffsim.engine.day.staffing import absences, substitutes
 from staffsim.engine.day.state import Carry, DayContext, YearDraws, day_rules
 from staffsim.engine.day.steps import DAY_STEPS, new_day, run_day

@@ -77,7 +77,7 @@ class Candidates:
         return hit
 
     @classmethod
-    def of(cls, blocks: list[tuple[int, int, Block]], keep: Callable[[Block], bool], how: int) -> "Candidates":
+    def of(cls, blocks: list[tuple[int, int, Block]], keep: Callable[[Block], bool], how: int) -> Candidates:
         """From (staff, block id, block) rows in (staff, start) order, the blocks `keep` accepts."""
         rows = [(b.start, b.end, c, int(PLANNED[b.activity]), i) for c, i, b in blocks if keep(b)]
         cols = np.array(rows, dtype=np.int64).reshape(-1, 5).T

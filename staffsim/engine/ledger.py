@@ -13,7 +13,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-
 #: Event kinds recorded in `Ledger.events` (column `kind`).
 EVENT_KINDS = (
     "absence",  # a staff member absent for a day (value: instructional minutes needing cover)

@@ -14,12 +14,23 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from staffsim.engine.cover import BY_PLANNING, BY_SMALL_GROUP, CoverOption, CoverTask, cover_tasks
+from staffsim.engine.cover import (
+    BY_PLANNING,
+    BY_SMALL_GROUP,
+    CoverOption,
+    CoverTask,
+    cover_tasks,
+)
 from staffsim.scenario.calendar import Calendar, build_calendar
 from staffsim.scenario.schema import Scenario
 from staffsim.scenario.timetable import WEEKDAYS, Block
 from staffsim.scenario.vocabulary import (
-    CATEGORY_CODES, CATEGORY_INFO, N_ACTIVITIES, PLANNED, TEACHER_CATEGORIES, Activity,
+    CATEGORY_CODES,
+    CATEGORY_INFO,
+    N_ACTIVITIES,
+    PLANNED,
+    TEACHER_CATEGORIES,
+    Activity,
 )
 
 __all__ = ["BY_PLANNING", "BY_SMALL_GROUP", "CoverOption", "CoverTask", "Plan", "compile_plan"]
@@ -63,7 +74,7 @@ class Plan:
         return self.scenario.school.students
 
 
-_CACHE: dict[int, tuple["weakref.ref[Scenario]", "Plan"]] = {}
+_CACHE: dict[int, tuple[weakref.ref[Scenario], Plan]] = {}
 
 
 def compile_plan(scenario: Scenario) -> Plan:
@@ -81,7 +92,7 @@ def compile_plan(scenario: Scenario) -> Plan:
     return plan
 
 
-def _forget(ref: "weakref.ref[Scenario]") -> None:
+def _forget(ref: weakref.ref[Scenario]) -> None:
     """Drop a dead scenario's plan (unless its id was already reused by a newer entry)."""
     cache = _CACHE  # None while the interpreter shuts down
     if cache is None:

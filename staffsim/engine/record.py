@@ -29,7 +29,7 @@ class DayLog:
     events: list[tuple[int, int, int, int, int]] = field(default_factory=list)
 
     @classmethod
-    def empty(cls, D: int, S: int, T: int) -> "DayLog":
+    def empty(cls, D: int, S: int, T: int) -> DayLog:
         return cls(
             minutes=np.zeros((D, S, N_ACTIVITIES), dtype=np.float64),
             needs_arrived=np.zeros((D, T)), needs_served=np.zeros((D, T)), needs_expired=np.zeros((D, T)),

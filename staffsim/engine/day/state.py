@@ -8,15 +8,12 @@ A day is resolved in closed form at its SimPy event by the steps of
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from staffsim.engine.plan import Plan
 from staffsim.engine.sampling import absence_start_probability
-
-if TYPE_CHECKING:
-    from staffsim.engine.workforce.positions import Positions
+from staffsim.engine.workforce.positions import Positions
 
 
 @dataclass(frozen=True)
@@ -98,7 +95,7 @@ class DayContext:
     rules: DayRules
     draws: YearDraws
     carry: Carry
-    positions: "Positions"  # the workforce's per-position state (read only here)
+    positions: Positions  # the workforce's per-position state (read only here)
 
 
 @dataclass(eq=False, slots=True)

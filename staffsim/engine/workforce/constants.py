@@ -64,7 +64,7 @@ class WorkforceConstants:
     role_mult: np.ndarray  # (categories,) hazard multiplier by role category
 
 
-_CONSTANTS: dict[int, tuple["weakref.ref[Plan]", WorkforceConstants]] = {}
+_CONSTANTS: dict[int, tuple[weakref.ref[Plan], WorkforceConstants]] = {}
 
 
 def beta_params(mean: float, sd: float) -> tuple[float, float]:
@@ -103,14 +103,22 @@ def _team_terms(plan: Plan) -> dict:
     support = bool(k_support.any())
     same = (team[:, None] == team[None, :]) & ~np.eye(S, dtype=bool)
     k_unc = ex.uncovered_coefficient(e)
-    return dict(
-        team=team, team_of=tuple(int(t) for t in team), onehot=onehot, solo_team=tuple(bool(x) for x in team_size < 2),
-        team_students=team_students, pool_team=pool_team, students=float(plan.students),
-        k_load=k_load, d_full=ex.load_demand(e.base_demand, k_load, full_load),
-        r_full=ex.full_resource(e, solo),
-        team_support=support, mates_k=same * (k_support[None, :] if support else 0.0),
-        k_unc_school=k_unc / S * solo_f, k_unc_team=k_unc / team_size[team] * (1.0 - solo_f),
-    )
+    return {
+        "team": team,
+        "team_of": tuple(int(t) for t in team),
+        "onehot": onehot,
+        "solo_team": tuple(bool(x) for x in team_size < 2),
+        "team_students": team_students,
+        "pool_team": pool_team,
+        "students": float(plan.students),
+        "k_load": k_load,
+        "d_full": ex.load_demand(e.base_demand, k_load, full_load),
+        "r_full": ex.full_resource(e, solo),
+        "team_support": support,
+        "mates_k": same * (k_support[None, :] if support else 0.0),
+        "k_unc_school": k_unc / S * solo_f,
+        "k_unc_team": k_unc / team_size[team] * (1.0 - solo_f),
+    }
 
 
 def _derive(plan: Plan) -> WorkforceConstants:

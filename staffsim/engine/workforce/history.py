@@ -27,7 +27,7 @@ class History:
     n_promoted: np.ndarray  # (Y,) residents promoted
 
     @classmethod
-    def empty(cls, D: int, S: int, Y: int) -> "History":
+    def empty(cls, D: int, S: int, Y: int) -> History:
         return cls(
             filled=np.ones((D, S), dtype=bool), E=np.full((D, S), np.nan), eff=np.full((D, S), np.nan),
             lts=np.zeros((D, S), dtype=bool), exp_start=np.full((Y, S), np.nan), grad_start=np.zeros((Y, S), dtype=bool),

@@ -36,7 +36,7 @@ class Positions:
     fill_day: np.ndarray  # int: run day a vacancy will be filled (-1 if none)
 
     @classmethod
-    def empty(cls, S: int) -> "Positions":
+    def empty(cls, S: int) -> Positions:
         return cls(
             vacant=np.zeros(S, dtype=bool), long_term_sub=np.zeros(S, dtype=bool), changed=np.zeros(S, dtype=bool),
             E=np.zeros(S), sens=np.ones(S), exp=np.zeros(S), graduate=np.zeros(S, dtype=bool), eff=np.ones(S),

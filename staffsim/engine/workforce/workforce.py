@@ -25,7 +25,16 @@ from staffsim.engine.workforce import decision, hiring, resignation
 from staffsim.engine.workforce import exhaustion as ex
 from staffsim.engine.workforce import positions as posmod
 from staffsim.engine.workforce.batch import Batch, integrate
-from staffsim.engine.workforce.codes import COMPLETED, END_LEAVE, END_MOVE, MID_LEAVE, MID_MOVE, PROMOTED, STAY, VACANT_AT_START
+from staffsim.engine.workforce.codes import (
+    COMPLETED,
+    END_LEAVE,
+    END_MOVE,
+    MID_LEAVE,
+    MID_MOVE,
+    PROMOTED,
+    STAY,
+    VACANT_AT_START,
+)
 from staffsim.engine.workforce.constants import constants
 from staffsim.engine.workforce.draws import YearDraws, draw_year
 from staffsim.engine.workforce.history import History, summary
