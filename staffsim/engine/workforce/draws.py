@@ -12,7 +12,7 @@ K_DRAWS = 8  # random draws kept per staff slot and year for vacancies, hires an
 
 
 @dataclass(eq=False)
-class YearDraws:
+class WorkforceDraws:
     """Uniforms (and Exp(1) logs) of one year, with per-slot counters of the draws used."""
 
     log_res: np.ndarray  # (D1, S) log of an Exp(1) draw per staff slot and day: mid-year resignation
@@ -43,11 +43,11 @@ class YearDraws:
         return u
 
 
-def draw_year(streams: Streams, y: int, S: int, D1: int) -> YearDraws:
+def draw_year(streams: Streams, y: int, S: int, D1: int) -> WorkforceDraws:
     """Draw year y's workforce randomness (thresholds are left to `resignation.thresholds`)."""
     # Exp(1) draws, one per staff slot and day (drawn (S, D1) for common random numbers), as logs by day
     log_res = np.log(-np.log1p(-streams.get("resignation", y).random((S, D1)))).T.copy()
-    return YearDraws(
+    return WorkforceDraws(
         log_res=log_res,
         res_dest=streams.get("resignation", y, 1).random((S, K_DRAWS)),
         dec_u=streams.get("decision", y).random((S, 2)),

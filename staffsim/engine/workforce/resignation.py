@@ -10,11 +10,11 @@ from __future__ import annotations
 import numpy as np
 
 from staffsim.engine.workforce.constants import WorkforceConstants
-from staffsim.engine.workforce.draws import YearDraws
+from staffsim.engine.workforce.draws import WorkforceDraws
 from staffsim.engine.workforce.positions import Positions
 
 
-def thresholds(c: WorkforceConstants, pos: Positions, draws: YearDraws, idx: np.ndarray) -> None:
+def thresholds(c: WorkforceConstants, pos: Positions, draws: WorkforceDraws, idx: np.ndarray) -> None:
     """Exhaustion above which the person in each position idx resigns on each day of the year (in place)."""
     rs = c.p.resignation
     with np.errstate(divide="ignore", invalid="ignore"):

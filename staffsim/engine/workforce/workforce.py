@@ -36,7 +36,7 @@ from staffsim.engine.workforce.codes import (
     VACANT_AT_START,
 )
 from staffsim.engine.workforce.constants import constants
-from staffsim.engine.workforce.draws import YearDraws, draw_year
+from staffsim.engine.workforce.draws import WorkforceDraws, draw_year
 from staffsim.engine.workforce.history import History, summary
 
 E_RESIGN, E_HIRE, E_MOVE, E_LEAVE, E_PROMOTION = (
@@ -56,7 +56,7 @@ class Workforce:
         self.history = History.empty(self.D, c.S, years)
         self.events: list[Event] = []  # resignations, hires, moves, leaves, promotions
         self.batch = Batch()
-        self.draws: YearDraws | None = None
+        self.draws: WorkforceDraws | None = None
         self.env: simpy.Environment | None = None
         self.pending_end: list[tuple[int, bool]] = []  # resignations taking effect after the year
         self.y = self.day_done = 0
