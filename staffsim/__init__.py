@@ -17,7 +17,7 @@ from staffsim.scenario.schema import Scenario
 from staffsim.errors import InputError
 from staffsim.engine.ledger import Ledger
 from staffsim.metrics.registry import compute_metrics
-from staffsim.engine.school_year import simulate
+from staffsim.engine.simulate import simulate
 from staffsim.scenario.loading import load_scenario
 
 __all__ = ["Scenario", "InputError", "Ledger", "compute_metrics", "simulate", "load_scenario", "__version__"]

@@ -12,7 +12,7 @@ from staffsim.scenario.cost_params import COSTS_MONEY_DEFAULTS, Costs
 from staffsim.errors import InputError
 from staffsim.engine.ledger import EVENT_CODES, split_years
 from staffsim.metrics.registry import compute_metrics
-from staffsim.engine.school_year import simulate
+from staffsim.engine.simulate import simulate
 from staffsim.scenario.loading import scenario_from_dict
 
 from conftest import calm, small_scenario

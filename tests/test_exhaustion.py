@@ -1,4 +1,4 @@
-"""The exhaustion update functions: bounded, exact, monotone in demands and resources."""
+"""The exhaustion equations the weekly batch runs: bounded, exact, monotone in demands and resources."""
 
 from __future__ import annotations
 
@@ -12,17 +12,41 @@ from staffsim.scenario.vocabulary import N_ACTIVITIES, Activity
 from staffsim.scenario.workforce_params import Exhaustion
 
 P = Exhaustion()
+W = np.column_stack(ex.column_weights(P))
 unit = st.floats(0, 1, allow_nan=False)
 pos = st.floats(0, 1e3, allow_nan=False)
+
+
+def step(E, D, R, a, r):
+    """One school day, E' = k·E + c, through the batch's coefficients."""
+    k, c = ex.day_coefficients(D, R, a, r)
+    return k * E + c
+
+
+def equilibrium(D, R, a, r):
+    """E* = a·D / (a·D + r·R)."""
+    return a * D / (a * D + r * R)
+
+
+def demands(minutes, load, uncovered, season):
+    """Demand units as the batch builds them: minutes, base + student load, combined classes, season."""
+    fixed = ex.load_demand(P.base_demand, ex.load_coefficient(P), np.asarray(load, dtype=float))
+    fixed = ex.uncovered_demand(fixed, None, 0.0, np.asarray(uncovered, dtype=float), ex.uncovered_coefficient(P))
+    return ex.demand(ex.day_units(minutes, W), fixed, season)
+
+
+def resources(minutes, solo: bool):
+    """Resource units as the batch builds them, every teammate present (no teammates if solo)."""
+    return ex.resource(ex.day_units(minutes, W), ex.full_resource(P, np.array([solo])))
 
 
 @given(unit, pos, pos, st.floats(0, 1), st.floats(0, 1))
 @settings(max_examples=300, deadline=None)
 def test_step_stays_in_unit_interval_whatever_the_inputs(E, D, R, a, r):
-    out = ex.step(np.array([E]), np.array([D]), np.array([R]), a, r)[0]
+    out = step(np.array([E]), np.array([D]), np.array([R]), a, r)[0]
     assert 0.0 <= out <= 1.0
     # and lies between E and the equilibrium
-    star = ex.equilibrium(D, R, a, r) if a * D + r * R > 0 else E
+    star = equilibrium(D, R, a, r) if a * D + r * R > 0 else E
     assert min(E, star) - 1e-12 <= out <= max(E, star) + 1e-12
 
 
@@ -33,14 +57,14 @@ def test_step_is_the_exact_solution_of_the_ode():
     n = 100_000
     for _ in range(n):
         E += (a * D * (1 - E) - r * R * E) / n
-    assert ex.step(np.array([E0]), np.array([D]), np.array([R]), a, r)[0] == pytest.approx(E, abs=1e-6)
+    assert step(np.array([E0]), np.array([D]), np.array([R]), a, r)[0] == pytest.approx(E, abs=1e-6)
 
 
 def test_repeated_steps_converge_to_the_equilibrium():
     D, R, a, r = np.array([3.0]), np.array([1.5]), 0.02, 0.048
     E = np.array([0.0])
     for _ in range(2000):
-        E = ex.step(E, D, R, a, r)
+        E = step(E, D, R, a, r)
     assert E[0] == pytest.approx(a * 3.0 / (a * 3.0 + r * 1.5), abs=1e-9)
 
 
@@ -48,8 +72,8 @@ def test_demands_raise_and_resources_lower_exhaustion():
     E = np.full(5, 0.4)
     D = np.linspace(0, 4, 5)
     R = np.full(5, 1.0)
-    assert np.all(np.diff(ex.step(E, D, R, 0.02, 0.05)) > 0)
-    assert np.all(np.diff(ex.step(E, np.full(5, 2.0), D + 0.1, 0.02, 0.05)) < 0)
+    assert np.all(np.diff(step(E, D, R, 0.02, 0.05)) > 0)
+    assert np.all(np.diff(step(E, np.full(5, 2.0), D + 0.1, 0.02, 0.05)) < 0)
 
 
 def _minutes(**cols) -> np.ndarray:
@@ -61,14 +85,21 @@ def _minutes(**cols) -> np.ndarray:
 
 def test_demand_and_resource_units():
     # 108 minutes of overtime = 1.8 h = one unit; 45 minutes of coverage = one unit; 22 students = one unit
-    d = ex.demands(_minutes(overtime=108, coverage=45), np.array([[22.0]]), np.array([[50.0]]), 1.0, P)
+    d = demands(_minutes(overtime=108, coverage=45), np.array([[22.0]]), np.array([[50.0]]), None)
     assert d[0, 0] == pytest.approx(P.base_demand + 1 + 1 + 1 + 1)
-    d2 = ex.demands(_minutes(overtime=108, coverage=45), np.array([[22.0]]), np.array([[50.0]]), 1.5, P)
+    d2 = demands(_minutes(overtime=108, coverage=45), np.array([[22.0]]), np.array([[50.0]]), 1.5)
     assert d2[0, 0] == pytest.approx(1.5 * d[0, 0])  # the seasonal multiplier scales every demand
-    r = ex.resources(_minutes(planning_individual=45, planning_collaborative=45, coaching_received=45),
-                     np.array([[1.0]]), P)
+    r = resources(_minutes(planning_individual=45, planning_collaborative=45, coaching_received=45), solo=False)
     assert r[0, 0] == pytest.approx(P.base_resource + P.planning_weight + P.collaboration_weight
                                     + P.coaching_weight + P.team_support_weight)
+
+
+def test_team_support_is_the_share_of_teammates_present():
+    full = ex.full_resource(P, np.array([False, False, False]))
+    mates_k = (1 - np.eye(3)) * P.team_support_weight / 2  # three teammates: two mates each
+    r = ex.team_support(full, np.array([[True, False, False]]), mates_k)
+    assert r[0, 0] == pytest.approx(full[0])  # one's own absence takes nothing from oneself
+    assert r[0, 1] == pytest.approx(P.base_resource + P.team_support_weight / 2)
 
 
 def test_more_planning_kept_means_less_exhaustion_through_both_paths():
@@ -77,15 +108,15 @@ def test_more_planning_kept_means_less_exhaustion_through_both_paths():
     load = np.array([[24.0]])
     little = _minutes(planning_individual=45, overtime=170)
     lots = _minutes(planning_individual=135, overtime=80)
-    e1 = ex.step(E, ex.demands(little, load, 0.0, 1.0, P)[0], ex.resources(little, 0.0, P)[0], 0.02, 0.048)
-    e2 = ex.step(E, ex.demands(lots, load, 0.0, 1.0, P)[0], ex.resources(lots, 0.0, P)[0], 0.02, 0.048)
+    e1 = step(E, demands(little, load, 0.0, None)[0], resources(little, solo=True)[0], 0.02, 0.048)
+    e2 = step(E, demands(lots, load, 0.0, None)[0], resources(lots, solo=True)[0], 0.02, 0.048)
     assert e2[0] < e1[0]
 
 
 def test_rest_and_multiplier():
     E = np.array([0.5, 1.0, 0.0])
-    np.testing.assert_allclose(ex.rest(E, 2, 0.1), E * 0.81)
-    assert np.all(ex.rest(E, 9, 0.03) <= E)
+    np.testing.assert_allclose(E * ex.rest_factor(np.array(2), np.array(False), 0.1, 0.5), E * 0.81)
+    assert np.all(E * ex.rest_factor(np.array(9), np.array(True), 0.5, 0.03) <= E)
     assert ex.multiplier(0.45, 1.5, 0.45) == pytest.approx(1.0)
     assert ex.multiplier(0.65, 1.5, 0.45) == pytest.approx(np.exp(0.3))
 
@@ -108,12 +139,18 @@ def test_advance_matches_repeated_steps():
     traj = ex.advance(E0, k, c)
     E = E0
     for t in range(5):
-        E = ex.step(E, D[t], R[t], a, 0.05)
+        E = step(E, D[t], R[t], a, 0.05)
         np.testing.assert_allclose(traj[t], E)
 
 
+def _learned(eff, days, coaching_hours, per_day, per_coaching_hour):
+    """Effectiveness after `days` in post with `coaching_hours` spread evenly, through the batch's functions."""
+    coaching = np.full((days, 1), 60.0 * coaching_hours / days)
+    return ex.learned(np.array([eff]), ex.learning_rate(per_day, per_coaching_hour, coaching, np.array([True])))[-1, 0]
+
+
 def test_learning_and_experience_effectiveness():
-    assert ex.learned(0.3, 180, 36, 0.002, 0.02) > ex.learned(0.3, 180, 0, 0.002, 0.02) > 0.3
-    assert ex.learned(0.3, 1e6, 1e6, 0.002, 0.02) <= 1.0
+    assert _learned(0.3, 180, 36, 0.002, 0.02) > _learned(0.3, 180, 0, 0.002, 0.02) > 0.3
+    assert _learned(0.3, 10**6, 1e6, 0.002, 0.02) <= 1.0
     eff = ex.experience_effectiveness(np.arange(0, 30), 0.7, 3.0)
     assert eff[0] == pytest.approx(0.7) and np.all(np.diff(eff) > 0) and eff[-1] < 1.0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from staffsim.engine.school_year import simulate
+from staffsim.engine.simulate import simulate
 from staffsim.metrics.metric import Direction, Kind, Metric
 from staffsim.metrics.registry import FAMILIES, FAMILY_TABLES, METRICS, compute_metrics, direction_of, kind_of, metric
 from staffsim.present.decision import DECISION_METRICS

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from conftest import SCENARIOS, calm, small_scenario
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import staffsim
-from staffsim.scenario.vocabulary import Activity, CONTRACT_COLUMNS
 from staffsim.metrics.registry import compute_metrics
-from staffsim.engine.school_year import absence_start_probability, poisson_by_inversion, simulate
+from staffsim.engine.simulate import simulate
+from staffsim.engine.sampling import absence_start_probability, poisson_by_inversion
 from staffsim.scenario.loading import apply_overrides, load_scenario, scenario_from_dict
-
-from conftest import SCENARIOS, calm, small_scenario
+from staffsim.scenario.vocabulary import CONTRACT_COLUMNS, Activity
 
 
 def metrics_mean(sc, seeds=range(8)):

@@ -61,7 +61,7 @@ def test_summary_and_precision_warning():
 def test_paired_interval_narrower_for_two_simulated_designs():
     """Two similar designs on common random numbers: pairing by replication narrows the interval."""
     from staffsim.metrics.frames import metrics_frame
-    from staffsim.engine.school_year import simulate
+    from staffsim.engine.simulate import simulate
     from staffsim.scenario.loading import scenario_from_dict
     from staffsim.engine.streams import replication_seed
 

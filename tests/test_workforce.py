@@ -6,15 +6,20 @@ import copy
 
 import numpy as np
 import pytest
-
 from conftest import SCENARIOS, small_scenario
+
 from staffsim import compute_metrics, simulate
-from staffsim.metrics import workforce as wf
-from staffsim.scenario.vocabulary import Activity
 from staffsim.engine.ledger import EVENT_CODES, split_years
 from staffsim.metrics.frames import per_year_frame, staff_weeks_frame
 from staffsim.engine.plan import compile_plan
-from staffsim.scenario.loading import apply_overrides, load_scenario, read_scenario_dict, scenario_from_dict
+from staffsim.metrics import workforce as wf
+from staffsim.scenario.loading import (
+    apply_overrides,
+    load_scenario,
+    read_scenario_dict,
+    scenario_from_dict,
+)
+from staffsim.scenario.vocabulary import Activity
 
 TRAD, _ = read_scenario_dict(SCENARIOS / "traditional.yaml")
 CHURN = {  # far more turnover than the baseline, so vacancies, hires and promotions happen in small runs

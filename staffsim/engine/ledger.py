@@ -1,8 +1,8 @@
 """The ledger: everything one replication recorded, from which every metric is computed.
 
 Arrays are indexed by school day (D), staff position (S), team (T) and ledger
-column (A, see `activities.Activity`). Nothing here is a summary: metrics are
-derived in `metrics.py`, so a new metric never needs a new simulation field.
+column (A, see `scenario.vocabulary.Activity`). Nothing here is a summary: metrics are
+derived in `staffsim/metrics/`, so a new metric never needs a new simulation field.
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-
-from staffsim.scenario.vocabulary import LABELS
 
 #: Event kinds recorded in `Ledger.events` (column `kind`).
 EVENT_KINDS = (
@@ -73,14 +71,6 @@ class Ledger:
         ev = self.events
         df = pd.DataFrame(ev, columns=["day", "kind", "staff", "other", "value"])
         df["kind"] = pd.Categorical.from_codes(df["kind"], categories=list(EVENT_KINDS))
-        return df
-
-    def staff_days_frame(self) -> pd.DataFrame:
-        """Minutes by activity per staff member per school day (long on staff, wide on activity)."""
-        D, S, A = self.minutes.shape
-        df = pd.DataFrame(self.minutes.reshape(D * S, A), columns=LABELS)
-        df.insert(0, "staff", np.tile(np.arange(S), D))
-        df.insert(0, "day", np.repeat(np.arange(D), S))
         return df
 
 

@@ -3,8 +3,8 @@
 Everything the timetable fixes is computed once per scenario here, not once
 per replication or per day: planned minutes by activity per staff member and
 weekday, small-group seats, and for every instructional block the ordered list
-of colleagues who could cover it. The model then only applies what randomness
-changes. A compiled plan is cached per scenario object.
+of colleagues who could cover it (`cover.py`). The model then only applies
+what randomness changes. A compiled plan is cached per scenario object.
 """
 
 from __future__ import annotations
@@ -14,35 +14,26 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from staffsim.scenario.vocabulary import INSTRUCTIONAL, N_ACTIVITIES, PLANNED, PLANNING, Activity
+from staffsim.engine.cover import (
+    BY_PLANNING,
+    BY_SMALL_GROUP,
+    CoverOption,
+    CoverTask,
+    cover_tasks,
+)
 from staffsim.scenario.calendar import Calendar, build_calendar
-from staffsim.scenario.vocabulary import CATEGORY_CODES, CATEGORY_INFO, TEACHER_CATEGORIES
-from staffsim.scenario.timetable import WEEKDAYS, Block
 from staffsim.scenario.schema import Scenario
+from staffsim.scenario.timetable import WEEKDAYS, Block
+from staffsim.scenario.vocabulary import (
+    CATEGORY_CODES,
+    CATEGORY_INFO,
+    N_ACTIVITIES,
+    PLANNED,
+    TEACHER_CATEGORIES,
+    Activity,
+)
 
-
-#: How a cover candidate covers: by giving up planning, or by cancelling a small group.
-BY_PLANNING, BY_SMALL_GROUP = 0, 1
-
-
-@dataclass(frozen=True)
-class CoverOption:
-    """A colleague who could cover (part of) a block, and what they would give up."""
-
-    colleague: int
-    how: int  # BY_PLANNING or BY_SMALL_GROUP
-    column: int  # the colleague's ledger column that loses the minutes
-    slot: int  # identifies the colleague's block, so it is used at most once a day
-    minutes: int  # overlap in minutes
-
-
-@dataclass(frozen=True)
-class CoverTask:
-    """One instructional block of a staff member that needs an adult if they are absent."""
-
-    column: int
-    minutes: int
-    options: tuple[CoverOption, ...]  # in policy order; a block no option covers is combined with another class
+__all__ = ["BY_PLANNING", "BY_SMALL_GROUP", "CoverOption", "CoverTask", "Plan", "compile_plan"]
 
 
 @dataclass(frozen=True)
@@ -56,6 +47,7 @@ class Plan:
     staff_team: np.ndarray  # (S,) team index
     staff_category: np.ndarray  # (S,) CATEGORY_CODES
     is_teacher: np.ndarray  # (S,) bool: teacher-leader or teacher
+    is_leader: np.ndarray  # (S,) bool: teacher-leader
     is_covered: np.ndarray  # (S,) bool: absence needs cover
     team_labels: tuple[str, ...]
     team_students: np.ndarray  # (T,)
@@ -82,7 +74,7 @@ class Plan:
         return self.scenario.school.students
 
 
-_CACHE: dict[int, tuple["weakref.ref[Scenario]", "Plan"]] = {}
+_CACHE: dict[int, tuple[weakref.ref[Scenario], Plan]] = {}
 
 
 def compile_plan(scenario: Scenario) -> Plan:
@@ -100,7 +92,7 @@ def compile_plan(scenario: Scenario) -> Plan:
     return plan
 
 
-def _forget(ref: "weakref.ref[Scenario]") -> None:
+def _forget(ref: weakref.ref[Scenario]) -> None:
     """Drop a dead scenario's plan (unless its id was already reused by a newer entry)."""
     cache = _CACHE  # None while the interpreter shuts down
     if cache is None:
@@ -110,21 +102,21 @@ def _forget(ref: "weakref.ref[Scenario]") -> None:
             del cache[key]
 
 
-def _day_row(blocks: tuple[Block, ...], contract: int) -> np.ndarray:
-    row = np.zeros(N_ACTIVITIES)
-    for b in blocks:
-        row[PLANNED[b.activity]] += b.minutes
-    row[Activity.OTHER] += contract - row.sum()
-    return row
+@dataclass(frozen=True)
+class _Staff:
+    """Positions and teams in scenario order: every copy of every team, members in turn."""
+
+    labels: tuple[str, ...]
+    roles: tuple[str, ...]
+    team: tuple[int, ...]  # team index of each position
+    timetable: tuple[str, ...]  # timetable name of each position
+    team_labels: tuple[str, ...]
+    team_students: tuple[int, ...]
+    team_led: tuple[bool, ...]
 
 
-def _overlap(a: Block, b: Block) -> int:
-    return max(0, min(a.end, b.end) - max(a.start, b.start))
-
-
-def _compile(sc: Scenario) -> Plan:
-    contract = sc.contract_day.minutes
-    labels, roles, team_of, cats, tt_names = [], [], [], [], []
+def _staff(sc: Scenario) -> _Staff:
+    labels, roles, team_of, tt_names = [], [], [], []
     team_labels, team_students, team_led = [], [], []
     for team in sc.teams:
         for copy in range(team.count):
@@ -137,16 +129,28 @@ def _compile(sc: Scenario) -> Plan:
                     labels.append(f"{team_labels[-1]}/{m.role}-{k + 1}")
                     roles.append(m.role)
                     team_of.append(t)
-                    cats.append(CATEGORY_CODES[sc.roles[m.role].category])
                     # timetables are assigned in turn across all copies of the team
                     tt_names.append(m.timetables[(copy * m.count + k) % len(m.timetables)])
-    S = len(labels)
-    staff_team = np.array(team_of, dtype=np.int64)
+    return _Staff(tuple(labels), tuple(roles), tuple(team_of), tuple(tt_names),
+                  tuple(team_labels), tuple(team_students), tuple(team_led))
+
+
+def _day_row(blocks: tuple[Block, ...], contract: int) -> np.ndarray:
+    """(A,) planned minutes by ledger column of one day's blocks; time the blocks leave free is `other`."""
+    row = np.zeros(N_ACTIVITIES)
+    for b in blocks:
+        row[PLANNED[b.activity]] += b.minutes
+    row[Activity.OTHER] += contract - row.sum()
+    return row
+
+
+def _day_rows(day_blocks: list[list[tuple[Block, ...]]], contract: int, size: int
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(5, S, A) planned minutes, (5, S) small-group seats and (5, S) seat-minutes."""
+    S = len(day_blocks[0])
     minutes = np.zeros((5, S, N_ACTIVITIES))
     seats = np.zeros((5, S))
     seat_minutes = np.zeros((5, S))
-    size = sc.policies.small_groups.max_size
-    day_blocks = [[sc.timetables[tt_names[s]].day(wd) for s in range(S)] for wd in WEEKDAYS]
     for w in range(5):
         for s in range(S):
             blocks = day_blocks[w][s]
@@ -154,78 +158,39 @@ def _compile(sc: Scenario) -> Plan:
             sg = [b for b in blocks if b.activity == "small_group"]
             seats[w, s] = size * len(sg)
             seat_minutes[w, s] = size * sum(b.minutes for b in sg)
+    return minutes, seats, seat_minutes
 
-    covered = np.array([sc.roles[r].covered for r in roles], dtype=bool)
-    policy = sc.policies.coverage
-    team_members = [np.flatnonzero(staff_team == t) for t in range(len(team_labels))]
-    all_staff = np.arange(S)
 
-    def pool(s: int) -> list[int]:
-        mates = [int(c) for c in team_members[team_of[s]] if c != s]
-        if policy.scope == "school":
-            mates += [int(c) for c in all_staff if team_of[c] != team_of[s]]
-        return mates
-
-    instructional_names = {a.label for a in INSTRUCTIONAL}
-    planning_cols = {int(a) for a in PLANNING}
-    tasks_by_day = []
-    for w in range(5):
-        per_staff = []
-        for s in range(S):
-            if not covered[s]:
-                per_staff.append(())
-                continue
-            tasks = []
-            colleagues = pool(s)
-            for b in day_blocks[w][s]:
-                if b.activity not in instructional_names:
-                    continue
-                options = []
-                for step in policy.order:
-                    if step == "combine_classes":
-                        break
-                    for c in colleagues:
-                        if step == "cancel_small_group" and team_of[c] != team_of[s]:
-                            continue
-                        for cb in day_blocks[w][c]:
-                            col = int(PLANNED[cb.activity])
-                            ov = _overlap(b, cb)
-                            if ov <= 0:
-                                continue
-                            if step == "colleague_planning" and col in planning_cols:
-                                options.append(CoverOption(c, BY_PLANNING, col, cb.start, ov))
-                            elif step == "cancel_small_group" and cb.activity == "small_group":
-                                options.append(CoverOption(c, BY_SMALL_GROUP, col, cb.start, ov))
-                tasks.append(
-                    CoverTask(
-                        column=int(PLANNED[b.activity]),
-                        minutes=b.minutes,
-                        options=tuple(options),
-                    )
-                )
-            per_staff.append(tuple(tasks))
-        tasks_by_day.append(tuple(per_staff))
-
-    team_students_arr = np.array(team_students, dtype=np.int64)
-    workload = np.array([sc.roles[r].planning_workload_hours_per_week * 60 / 5 for r in roles])
+def _compile(sc: Scenario) -> Plan:
+    contract = sc.contract_day.minutes
+    st = _staff(sc)
+    S = len(st.labels)
+    staff_team = np.array(st.team, dtype=np.int64)
+    cats = np.array([CATEGORY_CODES[sc.roles[r].category] for r in st.roles], dtype=np.int64)
+    day_blocks = [[sc.timetables[st.timetable[s]].day(wd) for s in range(S)] for wd in WEEKDAYS]
+    minutes, seats, seat_minutes = _day_rows(day_blocks, contract, sc.policies.small_groups.max_size)
+    covered = np.array([sc.roles[r].covered for r in st.roles], dtype=bool)
+    tasks = cover_tasks(day_blocks, staff_team, covered, sc.policies.coverage)
+    team_students = np.array(st.team_students, dtype=np.int64)
     return Plan(
         scenario=sc,
         calendar=build_calendar(sc.calendar),
-        staff_labels=tuple(labels),
-        staff_role=tuple(roles),
+        staff_labels=st.labels,
+        staff_role=st.roles,
         staff_team=staff_team,
-        staff_category=np.array(cats, dtype=np.int64),
-        is_teacher=np.isin(np.array(cats), [CATEGORY_CODES[c] for c in TEACHER_CATEGORIES]),
+        staff_category=cats,
+        is_teacher=np.isin(cats, [CATEGORY_CODES[c] for c in TEACHER_CATEGORIES]),
+        is_leader=cats == CATEGORY_CODES["teacher_leader"],
         is_covered=covered,
-        team_labels=tuple(team_labels),
-        team_students=team_students_arr,
-        team_student_start=np.concatenate([[0], np.cumsum(team_students_arr)[:-1]]).astype(np.int64),
-        team_led=np.array(team_led, dtype=bool),
+        team_labels=st.team_labels,
+        team_students=team_students,
+        team_student_start=np.concatenate([[0], np.cumsum(team_students)[:-1]]).astype(np.int64),
+        team_led=np.array(st.team_led, dtype=bool),
         minutes=minutes,
         seats=seats,
         seat_minutes=seat_minutes,
-        cover_tasks=tuple(tasks_by_day),
-        cover_minutes=np.array([[sum(t.minutes for t in tasks_by_day[w][s]) for s in range(S)] for w in range(5)], dtype=float),
-        workload_minutes=workload,
+        cover_tasks=tasks,
+        cover_minutes=np.array([[sum(t.minutes for t in tasks[w][s]) for s in range(S)] for w in range(5)], dtype=float),
+        workload_minutes=np.array([sc.roles[r].planning_workload_hours_per_week * 60 / 5 for r in st.roles]),
         contract_minutes=contract,
     )

@@ -1,4 +1,4 @@
-"""Named random streams (DESIGN.md §3).
+"""Named random streams (docs/model.md §5.2).
 
 One `numpy.random.SeedSequence` per replication; each source of randomness
 draws from its own generator keyed by a *name* (and optionally a year), never

@@ -32,7 +32,7 @@ from staffsim.scenario.vocabulary import TEACHER_CATEGORIES
 from staffsim.scenario.schema import Scenario
 from staffsim.metrics.costs import COMPONENTS, RolePay, compute_costs, money_label, role_pay
 from staffsim.errors import InputError
-from staffsim.engine.school_year import simulate
+from staffsim.engine.simulate import simulate
 from staffsim.engine.streams import replication_seed
 
 #: The money unit of the supplement lever, in the scenario's currency.

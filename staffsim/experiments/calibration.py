@@ -31,7 +31,7 @@ from staffsim.metrics import workforce as wf
 from staffsim.scenario.schema import Scenario
 from staffsim.engine.ledger import Ledger
 from staffsim.metrics.time_use import compute_metrics
-from staffsim.engine.school_year import simulate
+from staffsim.engine.simulate import simulate
 from staffsim.engine.streams import replication_seed
 
 

@@ -30,7 +30,7 @@ from staffsim.scenario.schema import Scenario
 from staffsim.errors import InputError
 from staffsim.engine.ledger import split_years
 from staffsim.metrics.frames import metrics_frame, staff_weeks_frame
-from staffsim.engine.school_year import simulate
+from staffsim.engine.simulate import simulate
 from staffsim.engine.streams import replication_seed
 
 BACKENDS = ("serial", "processes", "dask")

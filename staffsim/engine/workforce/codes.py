@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-
 #: What happened to the person in post at the start of a year (`extra["outcome"]`, (Y, S)).
 VACANT_AT_START, STAY, MID_MOVE, MID_LEAVE, END_MOVE, END_LEAVE, COMPLETED, PROMOTED = -1, 0, 1, 2, 3, 4, 5, 6
 OUTCOME_LABELS = {VACANT_AT_START: "vacant at start", STAY: "stayed", MID_MOVE: "moved during the year",

@@ -1,0 +1,73 @@
+"""Who is in today: absences (step 1) and substitutes (step 2)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from staffsim.engine.day.state import DayContext, DayState
+from staffsim.engine.ledger import EVENT_CODES
+from staffsim.scenario.vocabulary import Activity
+
+A_ABSENT = int(Activity.ABSENT)
+E_ABS, E_SUB, E_CAN = (EVENT_CODES[k] for k in ("absence", "substitute", "cancelled_group"))
+
+
+def absences(ctx: DayContext, st: DayState) -> None:
+    """A two-state chain per person, starting more often when exhausted; who is out clears their day.
+
+    The chain restarts (present yesterday) where the occupant changed since the last day.
+    """
+    pos, carry, rules = ctx.positions, ctx.carry, ctx.rules
+    p_start = rules.p_start * pos.abs_mult
+    u = ctx.draws.u_absence[:, st.d]
+    was = carry.absent
+    if np.count_nonzero(pos.changed):
+        was = was & ~pos.changed
+    absent = np.where(was, u < rules.p_stay, u < p_start)
+    carry.absent = absent
+    vacant = pos.vacant  # positions with nobody in post (a long-term substitute may hold them)
+    out = absent | vacant
+    st.absent, st.vacant, st.out = absent, vacant, out
+    if np.count_nonzero(out):
+        plan = rules.plan
+        st.out_idx = np.flatnonzero(out)
+        st.seats = st.seats * ~out
+        st.M[st.out_idx] = 0.0
+        st.M[st.out_idx, A_ABSENT] = plan.contract_minutes
+
+
+def substitutes(ctx: DayContext, st: DayState) -> None:
+    """Substitutes from a limited daily pool, in staff order; long-term substitutes hold vacancies.
+
+    Absentees with classes to cover and no substitute are left to the coverage step (`st.to_cover`).
+    """
+    rules, pos = ctx.rules, ctx.positions
+    plan = rules.plan
+    w, day, events = st.w, st.day, st.events
+    seats_w = plan.seats[w]
+    u_sub = ctx.draws.u_subs[:, st.d]
+    vacant = st.vacant
+    n_out = len(st.out_idx)
+    for s in st.out_idx.tolist() if n_out else ():
+        if not vacant[s]:
+            events.append((day, E_ABS, s, -1, int(plan.cover_minutes[w, s])))
+        if not plan.cover_tasks[w][s]:
+            continue
+        if vacant[s] and pos.long_term_sub[s]:
+            st.seats[s] = seats_w[s] if rules.run_groups else 0.0
+            continue
+        if st.subs_used < rules.pool_size and u_sub[s] < rules.fill_rate:
+            st.subs_used += 1
+            events.append((day, E_SUB, s, -1, 0))
+            if rules.run_groups:
+                st.seats[s] = seats_w[s]
+            elif seats_w[s]:
+                events.append((day, E_CAN, s, -1, int(seats_w[s])))
+            continue
+        if seats_w[s]:
+            events.append((day, E_CAN, s, -1, int(seats_w[s])))
+        st.to_cover.append(s)
+    if n_out:
+        st.adults_present = plan.n_staff - n_out + st.subs_used + np.count_nonzero(vacant & pos.long_term_sub)
+    else:
+        st.adults_present = plan.n_staff

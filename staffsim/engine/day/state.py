@@ -1,0 +1,127 @@
+"""What a school day reads and builds: the rules (per plan), the year's draws, the carry, the day state.
+
+A day is resolved in closed form at its SimPy event by the steps of
+`steps.DAY_STEPS`, each a function `step(ctx, st)` that reads the context
+`ctx` (rules, draws, carry, positions) and fills in the day state `st`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from staffsim.engine.plan import Plan
+from staffsim.engine.sampling import absence_start_probability
+from staffsim.engine.workforce.positions import Positions
+
+
+@dataclass(frozen=True)
+class DayRules:
+    """Constants of the day steps, derived from the plan (arrays are read-only)."""
+
+    plan: Plan
+    p_start: float  # daily probability of starting an absence at the reference exhaustion
+    p_stay: float  # daily probability that an absence spell goes on
+    pool_size: int  # day-to-day substitutes available per day
+    fill_rate: float  # probability a substitute takes an absentee's post
+    run_groups: bool  # substitutes run the absentee's small groups
+    group_size: int  # students per small group
+    collaboration: float  # workload absorbed per minute of collaborative planning
+    ahead_cap: np.ndarray  # (S,) most planning done ahead that carries forward: minus a week's workload
+    has_leader: bool  # any teacher-leader in the school
+    pool_idx: np.ndarray | None  # teams with no roster of their own (pull-out seats), or None
+    full_seats: tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...]  # per weekday, everyone in:
+    # (team seats, team seat-minutes, minutes per seat)
+    rotation: bool  # free seats are filled by rotation (seat-minutes offered count as delivered)
+    window: int  # school days a need may wait for a seat
+    weekday: tuple[int, ...]  # (D1,) weekday of each school day, 0 = Monday
+
+
+def day_rules(plan: Plan) -> DayRules:
+    """The day steps' constants of a plan."""
+    sc = plan.scenario
+    ab, subs, sg = sc.behaviour.absence, sc.policies.substitutes, sc.policies.small_groups
+    T = plan.n_teams
+    full = []
+    for w in range(5):
+        ts = np.bincount(plan.staff_team, weights=plan.seats[w], minlength=T)
+        tm = np.bincount(plan.staff_team, weights=plan.seat_minutes[w] * (plan.seats[w] > 0), minlength=T)
+        full.append((ts, tm, np.divide(tm, ts, out=np.zeros(T), where=ts > 0)))
+    pool = np.flatnonzero(plan.team_students == 0)
+    return DayRules(
+        plan=plan,
+        p_start=absence_start_probability(ab.days_per_year, ab.mean_spell_days, plan.calendar.school_days),
+        p_stay=1.0 - 1.0 / ab.mean_spell_days,
+        pool_size=subs.pool_size,
+        fill_rate=subs.fill_rate,
+        run_groups=subs.run_small_groups,
+        group_size=sg.max_size,
+        collaboration=sc.behaviour.planning.collaboration_multiplier,
+        ahead_cap=-5.0 * plan.workload_minutes,
+        has_leader=bool(plan.is_leader.any()),
+        pool_idx=pool if len(pool) else None,
+        full_seats=tuple(full),
+        rotation=sg.fill == "rotation",
+        window=sg.service_window_days,
+        weekday=tuple(int(w) for w in plan.calendar.weekday),
+    )
+
+
+@dataclass
+class YearDraws:
+    """The exogenous randomness of one year, drawn in bulk (see `year.draw_year`)."""
+
+    u_absence: np.ndarray  # (S, D1) uniforms of the absence chain
+    u_subs: np.ndarray  # (S, D1) uniforms: does a substitute take the post
+    int_minutes: np.ndarray  # (S, D1) minutes interruptions would eat
+    cum_needs: np.ndarray  # (T, D1 + 1) needs arisen before each school day, cumulative
+    eligible_upto: np.ndarray  # (D1,) last arrival day whose needs may join a group that day
+
+
+@dataclass(slots=True)
+class Carry:
+    """What one school day hands to the next."""
+
+    absent: np.ndarray  # (S,) bool: absent yesterday (the absence chain)
+    ahead: np.ndarray  # (S,) minus the planning minutes done ahead of need (<= 0)
+    frontier: np.ndarray  # (T,) needs removed (served or expired) from each team's queue
+
+
+@dataclass(eq=False, slots=True)
+class DayContext:
+    """Everything a day step reads besides the day state."""
+
+    rules: DayRules
+    draws: YearDraws
+    carry: Carry
+    positions: Positions  # the workforce's per-position state (read only here)
+
+
+@dataclass(eq=False, slots=True)
+class DayState:
+    """One school day being resolved: filled in by the steps in order."""
+
+    day: int  # run day (school days counted across years)
+    d: int  # school day within the year
+    w: int  # weekday, 0 = Monday
+    M: np.ndarray  # (S, A) minutes by ledger column, starting from the timetable's
+    seats: np.ndarray  # (S,) small-group seats meeting (the timetable's, shared, until someone is out)
+    absent: np.ndarray | None = None  # (S,) bool: the occupant is absent
+    vacant: np.ndarray | None = None  # (S,) bool: nobody in post
+    out: np.ndarray | None = None  # (S,) bool: absent or vacant
+    out_idx: np.ndarray | tuple = ()  # positions out, in staff order
+    subs_used: int = 0  # day-to-day substitutes called in
+    to_cover: list[int] = field(default_factory=list)  # absentees left to the coverage policy, staff order
+    used_blocks: dict[int, int] = field(default_factory=dict)  # colleague block id -> absentee it covers
+    combined: dict[int, int] = field(default_factory=dict)  # absentee -> minutes of their classes combined
+    events: list[tuple[int, int, int, int, int]] = field(default_factory=list)  # (day, kind, staff, other, value)
+    adults_present: int = 0  # instructional adults in school: staff present + substitutes
+    needs_expired: np.ndarray | None = None  # (T,) needs whose window passed unserved today
+    needs_served: np.ndarray | None = None  # (T,)
+    seats_offered: np.ndarray | None = None  # (T,) small-group seats that met
+    seat_minutes: np.ndarray | None = None  # (T,) student-minutes of small-group instruction
+
+    @property
+    def any_out(self) -> bool:
+        return len(self.out_idx) > 0
