@@ -33,6 +33,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+import numpy as np
 import pandas as pd
 
 from staffsim.experiments import store
@@ -79,6 +80,7 @@ class RunOptions:
     scheduler: str | None = None
     chunk_size: int | None = None
     staff_weeks: bool = True
+    yearly: bool = True  # per-year metrics of multi-year replications (years.parquet)
     tables: dict[str, str] = field(default_factory=dict)  # extra table name -> "module:function"
 
     def replications_of(self, variant: Variant) -> int:
@@ -101,7 +103,6 @@ class Outcome:
     skipped: int = 0
     interrupted: bool = False
     wall_seconds: float = 0.0
-    errors: list[str] = field(default_factory=list)
 
 
 def default_workers() -> int:
@@ -146,31 +147,34 @@ def table_function(path: str) -> Callable[[Any], pd.DataFrame]:
     return fn
 
 
-def _keyed(df: pd.DataFrame, variant: Variant, replication: int) -> pd.DataFrame:
-    """An extra table's rows of one replication, with the key columns in front."""
-    df = df.reset_index(drop=True)
-    df.insert(0, "replication", replication)
+def _keyed(frames: list[tuple[int, pd.DataFrame]], variant: Variant) -> pd.DataFrame:
+    """An extra table's rows of a chunk, (replication, rows) each, with the key columns in front."""
+    df = pd.concat([f for _, f in frames], ignore_index=True)
+    reps = np.repeat([r for r, _ in frames], [len(f) for _, f in frames])
+    df.insert(0, "replication", reps.astype(np.int64))
     df.insert(0, "point", variant.point)
     df.insert(0, "scenario", variant.label)
     return df
 
 
 def run_chunk(variant: Variant, chunk: Chunk, seed: int, years: int, staff_weeks: bool,
-              tables: tuple[tuple[str, str], ...] = ()) -> dict[str, pd.DataFrame]:
+              tables: tuple[tuple[str, str], ...] = (), yearly: bool = True) -> dict[str, pd.DataFrame]:
     """Simulate one chunk; return its tidy tables. Runs in a worker; pure given its arguments.
 
     `seed` and `years` are the run's; the variant's own, when set, take precedence.
-    `tables` are (name, "module:function") pairs of extra tables (see the module).
+    `tables` are (name, "module:function") pairs of extra tables (see the module);
+    `yearly` adds the metrics of each year of multi-year replications ("years").
     """
     sc = _scenario(variant.scenario_json)
     seed = seed if variant.seed is None else variant.seed
     years = variant.years or years
     extra = [(name, table_function(path)) for name, path in tables]
     rows: dict[str, list[pd.DataFrame]] = defaultdict(list)
+    extra_rows: dict[str, list[tuple[int, pd.DataFrame]]] = defaultdict(list)
     for r in chunk.replications:
         ledger = simulate(sc, replication_seed(seed, r), years=years)
         rows["metrics"].append(metrics_frame(ledger, variant.label, variant.point, r))
-        if years > 1:
+        if yearly and years > 1:
             for y, part in enumerate(split_years(ledger)):
                 f = metrics_frame(part, variant.label, variant.point, r)
                 f.insert(3, "year", y)
@@ -178,8 +182,10 @@ def run_chunk(variant: Variant, chunk: Chunk, seed: int, years: int, staff_weeks
         if staff_weeks:
             rows["staff_weeks"].append(staff_weeks_frame(ledger, variant.label, variant.point, r))
         for name, fn in extra:
-            rows[name].append(_keyed(fn(ledger), variant, r))
-    return {name: pd.concat(frames, ignore_index=True) for name, frames in rows.items()}
+            extra_rows[name].append((r, fn(ledger)))
+    out = {name: pd.concat(frames, ignore_index=True) for name, frames in rows.items()}
+    out.update({name: _keyed(frames, variant) for name, frames in extra_rows.items()})
+    return out
 
 
 def _ignore_sigint() -> None:
@@ -259,8 +265,8 @@ def _iter_dask(tasks, fn, workers: int, scheduler: str | None) -> Iterator[tuple
 def _results(todo: list[Chunk], variants: list[Variant], opts: RunOptions) -> Iterator[tuple[Any, dict]]:
     """(variant, chunk) keys and tables of the chunks in `todo`, on the executor `opts` asks for."""
     tables = tuple(opts.tables.items())
-    tasks = (((c.variant, c.index), (variants[c.variant], c, opts.seed, opts.years, opts.staff_weeks, tables))
-             for c in todo)
+    tasks = (((c.variant, c.index),
+              (variants[c.variant], c, opts.seed, opts.years, opts.staff_weeks, tables, opts.yearly)) for c in todo)
     backend = "dask" if opts.scheduler else opts.backend
     if backend == "processes" and opts.workers <= 1:
         backend = "serial"

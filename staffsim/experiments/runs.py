@@ -103,8 +103,6 @@ def start(
     if points is not None and not points.empty:
         store.write_atomic(run_dir / "points.csv", points.to_csv(index=False))
     manifest = store.base_manifest(kind, command)
-    if opts.tables:
-        manifest["tables"] = dict(opts.tables)
     manifest.update(
         seed=opts.seed,
         replications=opts.replications,
@@ -114,6 +112,8 @@ def start(
         scheduler=opts.scheduler,
         chunk_size=opts.chunk_size,
         staff_weeks=opts.staff_weeks,
+        yearly=opts.yearly,
+        **({"tables": dict(opts.tables)} if opts.tables else {}),
         seeds="replication r uses numpy SeedSequence(seed, spawn_key=(r,)); streams keyed by name below it",
         scenarios=list(dict.fromkeys(v.label for v in variants)),
         variants=len(variants),
@@ -157,6 +157,7 @@ def options_from_manifest(manifest: dict[str, Any], workers: int | None = None, 
         scheduler=scheduler,
         chunk_size=int(manifest["chunk_size"]),
         staff_weeks=bool(manifest.get("staff_weeks", True)),
+        yearly=bool(manifest.get("yearly", True)),
         tables=dict(manifest.get("tables", {})),
     )
 

@@ -111,11 +111,6 @@ def summary_from_moments(mom: pd.DataFrame, level: float = 0.95) -> pd.DataFrame
     return clip_shares(out)
 
 
-def summarize(metrics: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
-    """Per (scenario, point, metric): n, mean, sd, ci_low, ci_high."""
-    return summary_from_moments(moments(metrics), level)
-
-
 def compare(metrics: pd.DataFrame, order: list[str], level: float = 0.95) -> pd.DataFrame:
     """Each metric for each scenario with its CI, and the paired difference from `order[0]`.
 
