@@ -130,3 +130,11 @@ def test_interrupted_calibration_resumes_to_the_same_table(tmp_path, monkeypatch
     assert res.stdout == clean.stdout
     assert (tmp_path / "resumed.csv").read_text() == (tmp_path / "clean.csv").read_text()
     assert (cut / "calibration.csv").read_text() == (tmp_path / "clean.csv").read_text()
+
+
+@pytest.mark.dask
+def test_dask_gives_the_same_table():
+    pytest.importorskip("dask.distributed")
+    sc = load_scenario(SCENARIOS / "traditional.yaml")
+    small = dict(SMALL, replications=4, cohort_replications=2)
+    pd.testing.assert_frame_equal(calibrate(sc, **small), calibrate(sc, **small, workers=2, backend="dask"))

@@ -33,6 +33,7 @@ def command(scenario_file: str, csv_path: str | None, check: bool, **options) ->
 
     The scenario and the cohort experiment run as a "calibrate" run folder
     (calibration.csv in it); --resume finishes an interrupted one.
+
     Example: staffsim calibrate scenarios/traditional.yaml -n 200 --years 1 --seed 1
     """
     typed = given(options, "replications", "seed", "years", "cohort_years", "cohort_replications")
