@@ -6,7 +6,8 @@ import click
 
 from staffsim.experiments import store
 from staffsim.metrics.costs import check_same_money
-from staffsim.present.decision import render_decision_table, run_money
+from staffsim.experiments.decision import run_money
+from staffsim.present.decision import render_decision_table
 from staffsim.errors import InputError
 from staffsim.experiments.runs import build_variants, unique_labels
 from staffsim.scenario.loading import read_scenario

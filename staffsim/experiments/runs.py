@@ -22,7 +22,7 @@ from staffsim.scenario.schema import Scenario
 from staffsim.errors import InputError
 from staffsim.experiments.runner import Outcome, RunOptions, Variant, execute, summarize_run
 from staffsim.scenario.loading import apply_overrides, dump_scenario, scenario_from_dict
-from staffsim.present.decision import save_decision_table
+from staffsim.experiments.decision import save_decision_table
 from staffsim.experiments.stats import compare as compare_stats
 
 T = TypeVar("T")

@@ -11,7 +11,7 @@ from staffsim.scenario.frozen import Frozen
 
 #: Cost of replacing one departing teacher (separation, recruitment, hiring, training)
 #: by district size (student enrollment), in 2024 US dollars: Learning Policy Institute,
-#: "2024 Update: What's the Cost of Teacher Turnover?" (DESIGN.md §5).
+#: "2024 Update: What's the Cost of Teacher Turnover?" (docs/costs.md).
 TURNOVER_COST_PER_LEAVER_USD_2024 = {"small": 11860.0, "medium": 16450.0, "large": 24930.0}
 #: Money fields of `Costs` whose defaults are 2024 US dollars (see `Costs._money_defaults`).
 COSTS_MONEY_DEFAULTS = ("substitute_day_rate", "long_term_sub_day_rate", "cost_per_leaver")
