@@ -90,17 +90,15 @@ def check_contract(sc: "Scenario") -> list[Problem]:
         problems.append(_breach(c, "max_class_size", ("school", "class_size"),
                                 f"class size {sc.school.class_size:g} is above the contract's maximum "
                                 f"{c.max_class_size:g}", "lower school.class_size or change contract.max_class_size"))
-    for name, who in _followers(sc).items():
-        problems += _timetable_breaches(c, name, sc.timetables[name], who)
-    return problems
+    return problems + _timetable_breaches(c, sc)
 
 
 def _breach(c: Contract, rule: str, loc: tuple, message: str, hint: str) -> Problem:
     return Problem(loc, f"{message} (contract.{rule})", hint, warning=c.severity_of(rule))
 
 
-def _followers(sc: "Scenario") -> dict[str, str]:
-    """Timetables the per-person rules apply to -> who follows each ('teacher in team class-p2 and 4 more')."""
+def _followers(sc: "Scenario") -> dict[str, list[str]]:
+    """Timetables the per-person rules apply to -> who follows each ('teacher in team class-p2', ...)."""
     roles = set(sc.contract.applies_to) if sc.contract.applies_to is not None else \
         {r for r, role in sc.roles.items() if CATEGORY_INFO[role.category].teaches}
     users: dict[str, list[str]] = {}
@@ -108,10 +106,9 @@ def _followers(sc: "Scenario") -> dict[str, str]:
         for m in team.members:
             if m.role in roles:
                 for name in m.timetables:
-                    if name in sc.timetables:
+                    if name in sc.timetables and f"{m.role} in team {team.name}" not in users.get(name, []):
                         users.setdefault(name, []).append(f"{m.role} in team {team.name}")
-    return {name: who[0] + (f" and {len(who) - 1} more" if len(who) > 1 else "")
-            for name, who in ((n, list(dict.fromkeys(w))) for n, w in users.items())}
+    return users
 
 
 def _day_sources(tt: Timetable) -> list[tuple[str, tuple[str, ...]]]:
@@ -124,37 +121,62 @@ def _day_sources(tt: Timetable) -> list[tuple[str, tuple[str, ...]]]:
     return out
 
 
-def _timetable_breaches(c: Contract, name: str, tt: Timetable, who: str) -> list[Problem]:
-    out: list[Problem] = []
-    week_teaching = 0
-    for key, days in _day_sources(tt):
-        blocks = tt.day(days[0])
-        when = "every day" if len(days) == 5 else "on " + ", ".join(days)
-        planning, teaching = _minutes(blocks, PLANNING), _minutes(blocks, TEACHING)
-        week_teaching += teaching * len(days)
-        loc = ("timetables", name, key)
-        if c.min_daily_planning_minutes is not None and planning < c.min_daily_planning_minutes:
-            out.append(_breach(c, "min_daily_planning_minutes", loc,
-                               f"{who} has {planning} min of planning {when}; the contract requires at least "
-                               f"{c.min_daily_planning_minutes} a day",
-                               "planning counts planning and collaborative_planning blocks"))
-        if c.max_teaching_minutes_per_day is not None and teaching > c.max_teaching_minutes_per_day:
-            out.append(_breach(c, "max_teaching_minutes_per_day", loc,
-                               f"{who} teaches {teaching} min {when}; the contract allows at most "
-                               f"{c.max_teaching_minutes_per_day} a day",
-                               "teaching counts whole_class and small_group blocks"))
-        if c.duty_free_lunch_minutes is not None:
-            gap, start = _longest_break(blocks)
-            if gap < c.duty_free_lunch_minutes:
-                at = f" ({format_clock(start)}-{format_clock(start + gap)})" if gap else ""
-                out.append(_breach(c, "duty_free_lunch_minutes", loc,
-                                   f"{who} has no duty-free lunch {when}: the longest break between blocks is "
-                                   f"{gap} min{at}; the contract requires {c.duty_free_lunch_minutes}",
-                                   "leave a gap (or an `other` block) of that length between two blocks"))
-    if c.max_teaching_minutes_per_week is not None and week_teaching > c.max_teaching_minutes_per_week:
-        out.append(_breach(c, "max_teaching_minutes_per_week", ("timetables", name),
-                           f"{who} teaches {week_teaching} min a week; the contract allows at most "
-                           f"{c.max_teaching_minutes_per_week}", "teaching counts whole_class and small_group blocks"))
+def _timetable_breaches(c: Contract, sc: "Scenario") -> list[Problem]:
+    """Per-person rules, per timetable and day; one problem for the same blocks breaking the same rule
+    wherever they are used (a day list shared through a YAML anchor), naming every timetable and day."""
+    found: dict[tuple, list[tuple[str, str, tuple[str, ...], list[str]]]] = {}
+    for name, who in _followers(sc).items():
+        tt = sc.timetables[name]
+        week = 0
+        for key, days in _day_sources(tt):
+            blocks = tt.day(days[0])
+            week += _minutes(blocks, TEACHING) * len(days)
+            for rule, detail in _day_breaches(c, blocks):
+                found.setdefault((rule, blocks, detail), []).append((name, key, days, who))
+        if c.max_teaching_minutes_per_week is not None and week > c.max_teaching_minutes_per_week:
+            found.setdefault(("max_teaching_minutes_per_week", name, f"teaches {week} min a week; the contract "
+                              f"allows at most {c.max_teaching_minutes_per_week}"), []).append((name, "", (), who))
+    out = []
+    for (rule, _, detail), uses in found.items():
+        name, key, days, who = uses[0]
+        people = list(dict.fromkeys(w for u in uses for w in u[3]))
+        person = people[0] + (f" and {len(people) - 1} more" if len(people) > 1 else "")
+        where = "" if len(uses) == 1 else " (" + "; ".join(f"timetable {u[0]} {_when(u[2])}" for u in uses) + ")"
+        when = "" if not days else " " + _when(days) if len(uses) == 1 else ""
+        loc = ("timetables", name, key) if key else ("timetables", name)
+        out.append(_breach(c, rule, loc, f"{person}{where} {detail.replace(' @WHEN', when)}", _HINTS[rule]))
+    return out
+
+
+def _when(days: tuple[str, ...]) -> str:
+    return "every day" if len(days) == 5 else "on " + ", ".join(days)
+
+
+_HINTS = {
+    "min_daily_planning_minutes": "planning counts planning and collaborative_planning blocks",
+    "max_teaching_minutes_per_day": "teaching counts whole_class and small_group blocks",
+    "max_teaching_minutes_per_week": "teaching counts whole_class and small_group blocks",
+    "duty_free_lunch_minutes": "leave a gap (or an `other` block) of that length between two blocks",
+}
+
+
+def _day_breaches(c: Contract, blocks: tuple[Block, ...]) -> list[tuple[str, str]]:
+    """(rule, what is wrong) for one day's blocks; ' @WHEN' marks where the day goes in the message."""
+    out = []
+    planning, teaching = _minutes(blocks, PLANNING), _minutes(blocks, TEACHING)
+    if c.min_daily_planning_minutes is not None and planning < c.min_daily_planning_minutes:
+        out.append(("min_daily_planning_minutes", f"has {planning} min of planning @WHEN; the contract requires at "
+                                                  f"least {c.min_daily_planning_minutes} a day"))
+    if c.max_teaching_minutes_per_day is not None and teaching > c.max_teaching_minutes_per_day:
+        out.append(("max_teaching_minutes_per_day", f"teaches {teaching} min @WHEN; the contract allows at most "
+                                                    f"{c.max_teaching_minutes_per_day} a day"))
+    if c.duty_free_lunch_minutes is not None:
+        gap, start = _longest_break(blocks)
+        if gap < c.duty_free_lunch_minutes:
+            at = f" ({format_clock(start)}-{format_clock(start + gap)})" if gap else ""
+            out.append(("duty_free_lunch_minutes", f"has no duty-free lunch @WHEN: the longest break between blocks "
+                                                   f"is {gap} min{at}; the contract requires "
+                                                   f"{c.duty_free_lunch_minutes}"))
     return out
 
 

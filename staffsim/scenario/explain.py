@@ -83,6 +83,10 @@ def _builtin(e: Mapping[str, Any], loc: Loc, root: type[BaseModel] | None) -> Pr
                                                                                  "extra_forbidden") else ""
     if kind == "extra_forbidden":
         keys = fields.section_keys(loc[:-1], root)
+        word = re.split(r"[\s{\[]", str(loc[-1]).strip(), maxsplit=1)[0]
+        if word != str(loc[-1]) and word in keys:  # 'absence {days_per_year: 10}': the ':' after absence is missing
+            return Problem(loc, f"unknown key; did you mean {word!r}? (a ':' seems to be missing after it)",
+                           f"write '{word}: ...'")
         return Problem(loc, "unknown key" + did_you_mean(loc[-1], keys),
                        f"keys allowed here: {one_of(keys, 30)}" if keys else "see `staffsim schema`")
     if kind == "missing":

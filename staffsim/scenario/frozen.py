@@ -11,6 +11,9 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
+#: The largest amount of money one field may hold (any currency): sums stay finite, whatever the unit.
+MAX_MONEY = 1e9
+
 
 class Frozen(BaseModel):
     """Base for every scenario section: frozen, no unknown keys, finite numbers, no booleans for numbers."""
@@ -29,7 +32,8 @@ class Frozen(BaseModel):
     @classmethod
     def _no_booleans_for_numbers(cls, data: Any) -> Any:
         if isinstance(data, dict) and cls._number_fields:
-            bad = [name for name, items in cls._number_fields.items() if name in data and _has_bool(data[name], items)]
+            numbers = cls._number_fields
+            bad = [name for name in data if name in numbers and _has_bool(data[name], numbers[name])]
             if bad:
                 from staffsim.scenario.problems import Problem, Problems
 

@@ -17,10 +17,10 @@ from pydantic import Field, model_validator
 
 from staffsim.scenario.contract import Contract, check_contract
 from staffsim.scenario.cost_params import Costs
-from staffsim.scenario.frozen import Frozen
+from staffsim.scenario.frozen import MAX_MONEY, Frozen
 from staffsim.scenario.policies import Behaviour, Policies
 from staffsim.scenario.problems import Problem, Problems, did_you_mean, one_of
-from staffsim.scenario.school import MAX_MONEY, CalendarSpec, ContractDay, Role, SchoolSpec, Team
+from staffsim.scenario.school import CalendarSpec, ContractDay, Role, SchoolSpec, Team
 from staffsim.scenario.timetable import WEEKDAYS, Timetable, format_clock
 from staffsim.scenario.workforce_params import Workforce
 

@@ -6,13 +6,11 @@ from typing import Annotated, Literal
 
 from pydantic import Field, ValidationInfo, WithJsonSchema, field_validator, model_validator
 
-from staffsim.scenario.frozen import Frozen
+from staffsim.scenario.frozen import MAX_MONEY, Frozen
 from staffsim.scenario.problems import Problem, Problems
 from staffsim.scenario.timetable import MINUTES_PER_DAY, clock_minutes, format_clock
 from staffsim.scenario.vocabulary import CATEGORY_INFO, RoleCategory
 
-#: The largest amount of money one field may hold (any currency): finite sums, whatever the unit.
-MAX_MONEY = 1e9
 #: The largest number of students the model is meant for (a school, or the part of it modelled).
 MAX_STUDENTS = 20_000
 #: The contract day starts at 01:00 or later: the model schedules staff decisions an hour before it.

@@ -90,7 +90,7 @@ class Block(Frozen):
         if e <= s:
             raise _problem(f"block ends ({format_clock(e)}) before it starts ({format_clock(s)})",
                            "write the earlier time first: '08:00-08:50 whole_class'")
-        return cls(start=s, end=e, activity=activity)
+        return cls.model_construct(start=s, end=e, activity=activity)  # checked above: no second pass
 
 
 _BLOCK_HINT = "a block is 'HH:MM-HH:MM activity', e.g. '08:00-08:50 whole_class'; activities: " + ", ".join(PLANNED)

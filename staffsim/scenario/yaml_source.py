@@ -90,6 +90,8 @@ def plain_yaml_error(exc: yaml.YAMLError) -> YamlProblem:
     """A PyYAML error as a line number and plain words (the parser's own words kept at the end)."""
     problem = str(getattr(exc, "problem", None) or exc)
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if any(n in problem for n in _AT_START) and getattr(exc, "context_mark", None) is not None:
+        mark = exc.context_mark  # an unclosed bracket or quote: where it was opened
     line = mark.line + 1 if mark is not None else None
     for needle, words, hint in _PLAIN:
         if needle in problem:
@@ -97,9 +99,18 @@ def plain_yaml_error(exc: yaml.YAMLError) -> YamlProblem:
     return YamlProblem(line, f"not valid YAML ({problem})")
 
 
+#: Problems best shown where the construct began (the parser notices them lines later).
+_AT_START = ("expected ',' or ']'", "expected ',' or '}'", "found unexpected end of stream")
+
+
 def parse_yaml(text: str) -> tuple[Any, "SourceMap"]:
     """The data of one YAML document and its `SourceMap`; `YamlProblem` if it cannot be read."""
-    loader = StrictLoader(text)
+    try:
+        loader = StrictLoader(text)
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise YamlProblem(line, f"the file holds a character YAML does not allow ({exc.character!r})",
+                          "is this a text file? Save it as plain UTF-8 text") from None
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
