@@ -22,6 +22,12 @@ class Message(str):
         return self
 
 
+def prefixed(prefix: str, problem: str) -> str:
+    """'prefix: problem', keeping a `Message`'s line, field and hint (for problems gathered from several files)."""
+    return Message(f"{prefix}: {problem}", getattr(problem, "line", None), getattr(problem, "field", ""),
+                   getattr(problem, "hint", ""))
+
+
 class InputError(Exception):
     """A problem with something the user gave us (a file, a field, an option).
 

@@ -23,6 +23,7 @@ from collections import Counter
 from pathlib import Path
 
 import pandas as pd
+import yaml
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, Phase, given, settings
@@ -34,7 +35,7 @@ from staffsim.metrics.registry import kind_of
 from staffsim.scenario.loading import read_scenario_dict
 
 from conftest import SCENARIOS, SHIPPED
-from mutations import BOUND_OPS, KEY_OPS, TEXT_OPS, VALUE_OPS, dump, mutate, mutation_sites
+from mutations import BOUND_OPS, KEY_OPS, TEXT_OPS, VALUE_OPS, _leaves, dump, mutate, mutation_sites
 
 EXAMPLES = int(os.environ.get("STAFFSIM_MUTATIONS", "36"))
 RAW = {name: read_scenario_dict(SCENARIOS / f"{name}.yaml")[0] for name in SHIPPED}
@@ -136,3 +137,34 @@ def test_every_schema_field_is_a_site():
     for name in SHIPPED:
         covered = {tuple(p for p in s if isinstance(p, str)) for s in SITES[name]}
         assert not {f for f in fields if f not in covered and f[0] not in ("roles", "timetables", "teams")}, name
+
+
+SWEEP = SCENARIOS / "sweeps" / "planning-time.yaml"
+
+
+@settings(max_examples=max(EXAMPLES, 40), derandomize=True, deadline=None, database=None, phases=[Phase.generate],
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_a_mutated_sweep_file_is_refused_clearly_or_every_point_validates(tmp_path_factory, data):
+    """The stage before anything runs: a sweep is refused naming the field, or every variant is a valid scenario."""
+    from staffsim.errors import InputError
+    from staffsim.experiments.runs import build_variants, unique_labels
+    from staffsim.experiments.sweep import build_points, design_files, load_sweep
+
+    raw = yaml.safe_load(SWEEP.read_text())
+    raw["scenarios"] = [str((SWEEP.parent / s).resolve()) for s in raw["scenarios"]]
+    site = data.draw(st.sampled_from(_leaves(raw)), label="site")
+    op = data.draw(st.sampled_from(list(VALUE_OPS) + list(KEY_OPS)), label="op")
+    f = tmp_path_factory.mktemp("s") / "sweep.yaml"
+    f.write_text(dump(mutate(raw, site, op)))
+    try:
+        spec, folder = load_sweep(f)
+        points = build_points(spec, folder)
+        designs = design_files(spec, folder)
+        labels = unique_labels([n for n, _ in designs])
+        variants = build_variants([(lab, d) for lab, (_, d) in zip(labels, designs)], points, source=str(f))
+    except InputError as exc:
+        text = exc.render()
+        assert _names_the_field(text, site) or re.search(r"line \d+", text), f"{site} {op}:\n{text}"
+        return
+    assert variants and len(variants) == len(points) * len(designs)

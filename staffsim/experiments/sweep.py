@@ -25,11 +25,12 @@ import pandas as pd
 from pydantic import Field, ValidationError, model_validator
 from scipy.stats import qmc
 
-from staffsim.errors import InputError, Message
+from staffsim.errors import InputError, Message, prefixed
 from staffsim.experiments.sweep_checks import check_parameters, check_points
-from staffsim.scenario.explain import explain
+from staffsim.scenario.explain import explain, render
 from staffsim.scenario.frozen import Frozen
 from staffsim.scenario.loading import check_scenario, read_yaml_source
+from staffsim.scenario.problems import Problem
 
 
 class Parameter(Frozen):
@@ -104,10 +105,18 @@ def load_sweep(path: str | Path) -> tuple[SweepSpec, Path]:
         spec = SweepSpec.model_validate(data)
     except ValidationError as err:
         raise InputError(str(path), explain(err, data, source, root=SweepSpec)) from None
-    problems: list[Message] = check_parameters(spec, data, source)
+    problems: list[Message] = render(_missing_files(spec, p.parent), data, source) + check_parameters(spec, data, source)
     if problems:
         raise InputError(str(path), problems)
     return spec, p.parent
+
+
+def _missing_files(spec: SweepSpec, folder: Path) -> list[Problem]:
+    """Scenario and points files the sweep names that do not exist (paths relative to the sweep file)."""
+    named = [(("scenarios", i), rel) for i, rel in enumerate(spec.scenarios)]
+    named += [(("points",), spec.points)] if spec.design == "csv" and spec.points else []
+    return [Problem(loc, f"no such file {rel!r} (looked for {folder / rel})", "paths are relative to the sweep file")
+            for loc, rel in named if not (Path(rel) if Path(rel).is_absolute() else folder / rel).is_file()]
 
 
 def build_points(spec: SweepSpec, folder: Path, samples: int | None = None) -> pd.DataFrame:
@@ -156,8 +165,7 @@ def design_files(spec: SweepSpec, folder: Path) -> list[tuple[str, dict]]:
         try:
             _, data, _ = check_scenario(p)
         except InputError as exc:
-            problems += [Message(f"{exc.source}: {m}", getattr(m, "line", None), getattr(m, "field", ""),
-                                 getattr(m, "hint", "")) for m in exc.problems]
+            problems += [prefixed(exc.source, m) for m in exc.problems]
             continue
         out.append((data["name"], data))
     if problems:

@@ -107,7 +107,8 @@ def _builtin(e: Mapping[str, Any], loc: Loc, root: type[BaseModel] | None) -> Pr
     if kind in _RANGE_TYPES or kind in _NUMBER_TYPES:
         return Problem(loc, msg + found, _number_hint(loc, e.get("input"), root))
     if kind == "string_pattern_mismatch" and loc == ("name",):
-        return Problem(loc, msg + found, "a short id: letters, digits, '_', '.' or '-', starting with a letter or digit")
+        return Problem(loc, msg + found, "a short id: letters, digits, '_', '.' or '-', starting with a letter or "
+                                         "digit (a file without `name:` is named after the file)")
     return Problem(loc, msg + found, _field_hint(loc, root))
 
 
@@ -229,9 +230,4 @@ def _line(loc: Loc, node: yaml.Node | None, cut: int, locate: Locator | None, sh
         if key is not None:
             return line_of(key)
     return line_of(node)
-
-
-def explain_problems(problems: Iterable[Problem], data: Any = None, locate: Locator | None = None) -> list[Message]:
-    """Messages for problems found outside pydantic (contract warnings, YAML form checks)."""
-    return render(list(problems), data, locate)
 
