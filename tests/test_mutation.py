@@ -37,7 +37,7 @@ from staffsim.scenario.loading import read_scenario_dict
 from conftest import SCENARIOS, SHIPPED
 from mutations import BOUND_OPS, KEY_OPS, TEXT_OPS, VALUE_OPS, _leaves, dump, mutate, mutation_sites
 
-EXAMPLES = int(os.environ.get("STAFFSIM_MUTATIONS", "36"))
+EXAMPLES = int(os.environ.get("STAFFSIM_MUTATIONS", "30"))
 RAW = {name: read_scenario_dict(SCENARIOS / f"{name}.yaml")[0] for name in SHIPPED}
 SITES = {name: mutation_sites(RAW[name]) for name in SHIPPED}
 OPS = list(VALUE_OPS) + list(KEY_OPS) + list(BOUND_OPS) * 4  # edges of ranges are where valid runs happen
@@ -142,7 +142,7 @@ def test_every_schema_field_is_a_site():
 SWEEP = SCENARIOS / "sweeps" / "planning-time.yaml"
 
 
-@settings(max_examples=max(EXAMPLES, 40), derandomize=True, deadline=None, database=None, phases=[Phase.generate],
+@settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None, phases=[Phase.generate],
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(st.data())
 def test_a_mutated_sweep_file_is_refused_clearly_or_every_point_validates(tmp_path_factory, data):
