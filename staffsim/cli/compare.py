@@ -8,7 +8,7 @@ from staffsim.experiments import store
 from staffsim.metrics.costs import check_same_money
 from staffsim.experiments.decision import run_money
 from staffsim.present.decision import render_decision_table
-from staffsim.errors import InputError
+from staffsim.errors import InputError, prefixed
 from staffsim.experiments.runs import build_variants, unique_labels
 from staffsim.scenario.loading import read_scenario
 from staffsim.cli.common import comparison_table, handle_errors, out, print_precision_warnings, run_options
@@ -35,7 +35,7 @@ def command(scenarios: tuple[str, ...], **options) -> None:
             try:
                 sc, data = read_scenario(path)
             except InputError as exc:
-                problems.extend(f"{path}: {p}" for p in exc.problems)
+                problems.extend(prefixed(path, p) for p in exc.problems)
                 continue
             validated.append(sc)
             designs.append(data)

@@ -6,9 +6,10 @@ import click
 
 from staffsim.experiments import store
 from staffsim.experiments.runs import build_variants
-from staffsim.scenario.loading import read_scenario
+from staffsim.scenario.loading import check_scenario
 from staffsim.cli.common import handle_errors, out, print_precision_warnings, run_options, summary_table
 from staffsim.cli.execution import execute_cli
+from staffsim.cli.validate import warning_lines
 
 
 @click.command("run")
@@ -21,7 +22,9 @@ def command(scenario: str, **options) -> None:
     Writes a run folder (manifest.json, metrics.parquet, staff_weeks.parquet,
     summary.csv, the resolved scenario) under results/ unless --out says where.
     """
-    _, data = read_scenario(scenario)  # validate first: clear errors before any folder is made
+    _, data, warnings = check_scenario(scenario)  # validate first: clear errors before any folder is made
+    if warnings:
+        click.echo(warning_lines(scenario, warnings), err=True)
     variants = None if options.get("resume_dir") else build_variants([(data["name"], data)], source=scenario)
     res = execute_cli("run", data["name"], variants, options, resume_hint=f"{scenario} ")
     run_dir, manifest = res
