@@ -28,6 +28,7 @@ from scipy.stats import qmc
 from staffsim.scenario.frozen import Frozen
 from staffsim.errors import InputError
 from staffsim.scenario.loading import format_validation_error, read_scenario_dict, read_yaml
+from staffsim.scenario.shipped import resolve_design
 
 
 class Parameter(Frozen):
@@ -140,7 +141,6 @@ def design_files(spec: SweepSpec, folder: Path) -> list[tuple[str, dict]]:
     """The raw scenario dicts of the sweep's designs (validated per point later)."""
     out = []
     for rel in spec.scenarios:
-        p = Path(rel) if Path(rel).is_absolute() else folder / rel
-        data, _ = read_scenario_dict(p)
+        data, _ = read_scenario_dict(resolve_design(rel, folder))  # a path relative to the sweep file, or a shipped name
         out.append((data["name"], data))
     return out

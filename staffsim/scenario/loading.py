@@ -16,6 +16,9 @@ from pydantic import ValidationError
 
 from staffsim.scenario.schema import Scenario
 from staffsim.errors import InputError
+from staffsim.scenario.compact import expand_design
+from staffsim.scenario.compact.schema import add_compact_schema
+from staffsim.scenario.shipped import resolve_design
 
 
 def _line_index(text: str) -> dict[tuple, int]:
@@ -92,6 +95,7 @@ def scenario_from_dict(data: Mapping[str, Any], source: str = "<scenario>", text
     """Validate a plain mapping into a `Scenario`, raising `InputError` on any problem."""
     if not isinstance(data, Mapping):
         raise InputError(source, [f"expected a mapping of scenario sections at the top level, found {type(data).__name__}"])
+    data = expand_design(data, source, _line_index(text) if text else None)  # the compact form -> the form below
     try:
         return Scenario.model_validate(dict(data))
     except ValidationError as err:
@@ -116,8 +120,8 @@ def read_yaml(path: str | Path, what: str = "scenario file") -> tuple[Any, str]:
 
 
 def read_scenario_dict(path: str | Path) -> tuple[dict[str, Any], str]:
-    """Read a scenario file into a raw mapping (name defaults to the file stem)."""
-    p = Path(path)
+    """Read a scenario file (a path or a shipped design's name) into a raw mapping (name defaults to the file stem)."""
+    p = resolve_design(path)
     data, text = read_yaml(p)
     if data is None:
         raise InputError(str(path), ["the file is empty; expected scenario sections (see `staffsim schema`)"])
@@ -234,7 +238,7 @@ def dump_scenario(scenario: Scenario) -> str:
 
 def json_schema() -> str:
     """The scenario JSON Schema, for editor autocompletion (yaml-language-server)."""
-    schema = Scenario.model_json_schema(mode="validation")
+    schema = add_compact_schema(Scenario.model_json_schema(mode="validation"))
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "staffsim scenario"
     return json.dumps(schema, indent=2)
