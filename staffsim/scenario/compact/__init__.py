@@ -13,7 +13,7 @@ expansion are the same scenario.
     teams:           [{name: team-a, tag: a, template: mcl, common: p2}]
 
 `bell.py` holds slots and slot contents, `days.py` days and their layers,
-`teams.py` role templates, team templates and rotations. docs/scenarios.md
+`teams.py` role templates, team templates and rotations. docs/designs.md
 describes the language for planners.
 """
 
