@@ -144,6 +144,8 @@ def test_clock_times_and_spans_in_a_day():
     (lambda d: d["bell_schedule"].update(lunch="10:50-11:30"), "overlaps p3"),
     (lambda d: d["bell_schedule"].update(periods=["8-9"]), "expected a time range"),
     (lambda d: d["role_templates"]["aide"]["every_day"].update({"10:50-11:10": "duties"}), "blocks overlap"),
+    (lambda d: d["role_templates"]["aide"]["every_day"].update({"12:00-12:30": "duties"}),
+     "duties 12:00-12:30 lies outside the contract day 08:00-12:00"),
 ])
 def test_mistakes_are_reported_where_they_are(change, fragment):
     data = compact()

@@ -27,6 +27,7 @@ from staffsim.scenario.compact.bell import read_bell
 from staffsim.scenario.compact.days import Days
 from staffsim.scenario.compact.problems import CompactError, Loc, Problems, located
 from staffsim.scenario.compact.teams import TeamExpander, is_compact_team, read_role_templates, read_team_templates
+from staffsim.scenario.timetable import parse_clock
 
 #: Sections only the compact form has; the expansion drops them.
 COMPACT_SECTIONS = ("bell_schedule", "days", "role_templates", "team_templates")
@@ -51,7 +52,7 @@ def expand_compact(data: Mapping[str, Any]) -> dict[str, Any]:
     if not isinstance(named, dict):
         problems.add(("days",), "expected a mapping of day names to days")
         named = {}
-    days = Days(bell, named, problems)
+    days = Days(bell, named, problems, _contract(data.get("contract_day")))
     for name, spec in named.items():
         days.check(spec, ("days", name))
     templates = read_role_templates(data.get("role_templates"), data.get("roles"), days, problems)
@@ -72,6 +73,15 @@ def expand_compact(data: Mapping[str, Any]) -> dict[str, Any]:
         out[key] = teams if key == "teams" else copy.deepcopy(value)
     out.setdefault("timetables", timetables)
     return out
+
+
+def _contract(raw: Any) -> tuple[int, int] | None:
+    """The contract day (start, end) in minutes when it reads as one (the schema reports it otherwise)."""
+    try:
+        start, end = (v if isinstance(v, int) else parse_clock(str(v)) for v in (raw["start"], raw["end"]))
+    except (TypeError, KeyError, ValueError):
+        return None
+    return (start, end) if start < end else None
 
 
 def expand_design(data: Mapping[str, Any], source: str = "<scenario>",

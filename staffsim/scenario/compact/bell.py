@@ -16,6 +16,7 @@ after midnight throughout.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -47,7 +48,9 @@ def is_range(text: object) -> bool:
     return isinstance(text, str) and bool(_RANGE.match(text))
 
 
+@functools.lru_cache(maxsize=2048)
 def clock(minutes: int) -> str:
+    """480 -> '08:00'."""
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
@@ -134,6 +137,17 @@ class Segment:
 
 def parse_content(value: Any) -> tuple[Segment, ...]:
     """'whole_class 30 + small_group 20' (or a list of segments) -> segments; ValueError when malformed."""
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return _parse_content(tuple(value))
+    return _parse_content(value) if isinstance(value, str) else _parse_content_uncached(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_content(value: str | tuple[str, ...]) -> tuple[Segment, ...]:
+    return _parse_content_uncached(list(value) if isinstance(value, tuple) else value)
+
+
+def _parse_content_uncached(value: Any) -> tuple[Segment, ...]:
     parts = value if isinstance(value, list) else str(value).split("+") if isinstance(value, str) else None
     if not parts:
         raise ValueError(f"expected what the slot holds, like 'whole_class 30 + small_group 20'; found {value!r}")

@@ -39,8 +39,10 @@ def params_in(text: str) -> list[str]:
 class Days:
     """Builds the blocks of a day spec for one set of bindings; problems are collected."""
 
-    def __init__(self, bell: Bell, named: Mapping[str, Any], problems: Problems):
-        self.bell, self.named, self.problems = bell, named, problems
+    def __init__(self, bell: Bell, named: Mapping[str, Any], problems: Problems,
+                 contract: tuple[int, int] | None = None):
+        self.bell, self.named, self.problems, self.contract = bell, named, problems, contract
+        self._built: dict[tuple, list[str] | None] = {}  # (where, the bindings the day uses) -> blocks
 
     def params(self, spec: Any, seen: frozenset[str] = frozenset()) -> list[str]:
         """Parameters a day spec uses, in order of first use (following named days, not $layers)."""
@@ -70,7 +72,19 @@ class Days:
                         self.problems.add(here + (key,), str(exc))
 
     def build(self, spec: Any, loc: Loc, bind: Bindings, context: str) -> list[str] | None:
-        """Blocks like '08:00-08:50 whole_class', in time order; None if a problem was found."""
+        """Blocks like '08:00-08:50 whole_class', in time order; None if a problem was found.
+
+        A day built once for some values is reused wherever the same values recur
+        (every copy of a rotation shares its every_day), and its problems are told once.
+        """
+        layered = any(isinstance(x, str) and x.startswith("$") for x in (spec if isinstance(spec, list) else [spec]))
+        used = sorted(bind) if layered else self.params(spec)
+        key = (loc, tuple((p, bind.get(p)) for p in used))
+        if key not in self._built:
+            self._built[key] = self._build(spec, loc, bind, context)
+        return self._built[key]
+
+    def _build(self, spec: Any, loc: Loc, bind: Bindings, context: str) -> list[str] | None:
         before = len(self.problems.items)
         assigned: dict[Place, tuple[Any, Loc]] = {}
         for layer, lloc in self._layers(spec, loc, bind, context, frozenset()):
@@ -82,6 +96,11 @@ class Days:
             except ValueError as exc:
                 self.problems.add(vloc, str(exc))
         blocks.sort()
+        if self.contract and blocks and (blocks[0][0] < self.contract[0] or blocks[-1][1] > self.contract[1]):
+            s, e = self.contract
+            out = [b for b in blocks if b[0] < s or b[1] > e]
+            self.problems.add(loc, f"{out[0][2]} {clock(out[0][0])}-{clock(out[0][1])} lies outside the contract day "
+                                   f"{clock(s)}-{clock(e)}{context}")
         for a, b in zip(blocks, blocks[1:]):
             if b[0] < a[1]:
                 self.problems.add(loc, f"blocks overlap: {a[2]} until {clock(a[1])} and {b[2]} from "
