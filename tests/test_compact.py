@@ -129,7 +129,7 @@ def test_clock_times_and_spans_in_a_day():
 
 
 @pytest.mark.parametrize("change, fragment", [
-    (lambda d: d["teams"][0].pop("common"), "$common is not set (team t-a"),
+    (lambda d: d["teams"][0].pop("common"), "teams.0: sets no common: its role templates (leader, teacher) use $common"),
     (lambda d: d["teams"][0].update(comon="p1"), "teams.0.comon: unknown key"),
     (lambda d: d["teams"][0].update(common="p9"), "no slot 'p9' in bell_schedule ($common = 'p9')"),
     (lambda d: d["role_templates"]["aide"].update(role="aid"), "unknown role 'aid'; did you mean 'aide'?"),

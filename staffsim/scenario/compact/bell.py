@@ -161,7 +161,8 @@ def _parse_content_uncached(value: Any) -> tuple[Segment, ...]:
         activity, minutes = m.group(1), (int(m.group(2)) if m.group(2) else None)
         if activity != FREE and activity not in PLANNED:
             hint = did_you_mean(activity, PLANNED)
-            raise ValueError(f"unknown activity {activity!r}{hint}; activities: {', '.join(PLANNED)} (or free)")
+            hint = hint if "did you mean" in hint else f"; activities: {', '.join(PLANNED)} (or free)"
+            raise ValueError(f"unknown activity {activity!r}{hint}")
         if minutes is None and i < len(parts) - 1:
             raise ValueError(f"only the last segment may leave out its minutes; give minutes for {activity!r}")
         if minutes == 0:

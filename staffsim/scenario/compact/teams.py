@@ -162,6 +162,13 @@ class TeamExpander:
         if count is not None:
             out["count"] = count
         out["students"] = entry.get("students", base.students)
+        missing = [p for p in dict.fromkeys(p for name in members for p in self.templates[name].params) if p not in entry]
+        if missing:  # one message for the team, not one per place that uses it
+            users = [name for name in members if set(self.templates[name].params) & set(missing)]
+            self.problems.add(loc, f"sets no {', '.join(missing)}: its role templates ({', '.join(users)}) use "
+                                   f"{', '.join('$' + p for p in missing)}; give it here, e.g. {missing[0]}: p2")
+            out["members"] = []
+            return out
         out["members"] = [m for name, n in members.items() if n > 0
                           for m in [self._member(self.templates[name], n, entry, params, loc)]]
         return out
