@@ -21,7 +21,8 @@ from staffsim.experiments import store
 from staffsim.scenario.schema import Scenario
 from staffsim.errors import InputError
 from staffsim.experiments.runner import Outcome, RunOptions, Variant, execute, summarize_run
-from staffsim.scenario.loading import apply_overrides, dump_scenario, scenario_from_dict
+from staffsim.scenario.levers import apply_settings
+from staffsim.scenario.loading import dump_scenario, scenario_from_dict
 from staffsim.experiments.decision import save_decision_table
 from staffsim.experiments.stats import compare as compare_stats
 
@@ -64,7 +65,7 @@ def build_variants(
             point = int(values.pop("point"))
             overrides = {k: _plain(values[k]) for k in params}
             try:
-                data = apply_overrides(raw, overrides, source=f"{label} point {point}")
+                data = apply_settings(raw, overrides, source=f"{label} point {point}")  # levers or dotted paths
                 sc = scenario_from_dict(data, source=f"{label} point {point}")
             except InputError as err:
                 problems.extend(f"{label}, point {point}: {p}" for p in err.problems)

@@ -31,6 +31,7 @@ from staffsim.scenario.explain import explain, render
 from staffsim.scenario.frozen import Frozen
 from staffsim.scenario.loading import check_scenario, read_yaml_source
 from staffsim.scenario.problems import Problem
+from staffsim.scenario.shipped import resolve_design
 
 
 class Parameter(Frozen):
@@ -161,7 +162,7 @@ def design_files(spec: SweepSpec, folder: Path) -> list[tuple[str, dict]]:
     """The raw scenario dicts of the sweep's designs, each valid as a file (and validated per point later)."""
     out, problems = [], []
     for rel in spec.scenarios:
-        p = Path(rel) if Path(rel).is_absolute() else folder / rel
+        p = resolve_design(rel, folder)  # a path relative to the sweep file, or a shipped name
         try:
             _, data, _ = check_scenario(p)
         except InputError as exc:

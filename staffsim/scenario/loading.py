@@ -25,7 +25,35 @@ from staffsim.scenario.fields import INDEX, target
 from staffsim.scenario.problems import Problem
 from staffsim.scenario.schema import Scenario
 from staffsim.scenario.timetable import WEEKDAYS, format_clock
-from staffsim.scenario.yaml_source import Locator, SourceMap, YamlProblem, parse_yaml
+from staffsim.scenario.yaml_source import Locator, SourceMap, YamlProblem, line_of, parse_yaml
+from staffsim.scenario.compact import expand_design
+from staffsim.scenario.compact.schema import add_compact_schema
+from staffsim.scenario.shipped import resolve_design
+
+
+class _Lines(Mapping):
+    """A file's lines by key path, read through its source map (what the compact expansion's messages use)."""
+
+    def __init__(self, locate: Locator):
+        self.locate = locate
+
+    def __getitem__(self, loc: tuple) -> int:
+        line = line_of(self.locate(loc))
+        if line is None:
+            raise KeyError(loc)
+        return line
+
+    def __contains__(self, loc: object) -> bool:
+        return isinstance(loc, tuple) and line_of(self.locate(loc)) is not None
+
+    def __iter__(self):
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def __bool__(self) -> bool:  # a source map always answers, though it lists no keys
+        return True
 
 
 def format_validation_error(err: ValidationError, locate: Locator | None = None, data: Any = None) -> list[Message]:
@@ -48,6 +76,7 @@ def scenario_from_dict(data: Mapping[str, Any], source: str = "<scenario>", text
             locate = parse_yaml(text)[1]
         except YamlProblem:
             locate = None
+    data = expand_design(data, source, _Lines(locate) if locate is not None else None)  # compact form -> the form below
     try:
         return Scenario.model_validate(dict(data))
     except ValidationError as err:
@@ -95,13 +124,13 @@ def read_yaml_source(path: str | Path, what: str = "scenario file") -> tuple[Any
 
 
 def read_scenario_dict(path: str | Path) -> tuple[dict[str, Any], str]:
-    """Read a scenario file into a raw mapping (name defaults to the file stem)."""
+    """Read a scenario file (a path or a shipped design's name) into a raw mapping (name defaults to the file stem)."""
     data, text, _ = _read_scenario_source(path)
     return data, text
 
 
 def _read_scenario_source(path: str | Path) -> tuple[dict[str, Any], str, SourceMap]:
-    p = Path(path)
+    p = resolve_design(path)
     data, text, source = read_yaml_source(p)
     if data is None:
         raise InputError(str(path), ["the file is empty; expected scenario sections (see `staffsim schema`)"])
@@ -251,7 +280,7 @@ def dump_scenario(scenario: Scenario) -> str:
 
 def json_schema() -> str:
     """The scenario JSON Schema, for editor autocompletion (yaml-language-server)."""
-    schema = Scenario.model_json_schema(mode="validation")
+    schema = add_compact_schema(Scenario.model_json_schema(mode="validation"))
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "staffsim scenario"
     return json.dumps(schema, indent=2)
