@@ -43,11 +43,11 @@ def resolve_design(ref: str | Path, base: Path | None = None) -> Path:
     if path.exists():
         return path
     text = str(ref)
-    name = text[: -len(".yaml")] if text.endswith(".yaml") else text
+    name = text.removesuffix(".yaml")
     designs = shipped_designs()
     if name in designs and "/" not in text and "\\" not in text:
         return designs[name]
     if "/" not in text and "\\" not in text and "." not in text:
-        raise InputError(text, [f"no such file, and no shipped design named {text!r}{did_you_mean(text, designs)} "
-                                "(`staffsim designs` lists them)"])
+        hint = did_you_mean(text, designs)
+        raise InputError(text, [f"no such file, and no shipped design named {text!r}{hint} (`staffsim designs` lists them)"])
     return path

@@ -32,7 +32,7 @@ from staffsim.scenario.timetable import parse_clock
 #: Sections only the compact form has; the expansion drops them.
 COMPACT_SECTIONS = ("bell_schedule", "days", "role_templates", "team_templates")
 
-__all__ = ["COMPACT_SECTIONS", "CompactError", "expand_compact", "expand_design", "is_compact"]
+__all__ = ["COMPACT_SECTIONS", "CompactError", "expand_compact", "expand_design", "is_compact", "problem_locations"]
 
 
 def is_compact(data: Any) -> bool:
