@@ -16,18 +16,28 @@ import it and manifests record it. The function takes the replication's
 ledger and returns a DataFrame of any rows; the runner puts the `scenario`,
 `point` and `replication` columns in front and writes the table's parts next
 to the metrics (`<name>.parquet/`). Calibration counts are such tables.
+
+Stopping: within `stop_signals()` SIGINT, SIGTERM and SIGHUP raise `Stop` (a
+KeyboardInterrupt) in the writing process. `execute` then kills its worker
+processes, keeps the finished parts and reports `Outcome.interrupted`. Workers
+ignore those signals (the writer decides) and, on Linux, die with the writer
+even when it is killed outright (SIGKILL), so no worker outlives a run.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import importlib
 import math
 import os
 import signal
+import sys
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -37,6 +47,7 @@ import numpy as np
 import pandas as pd
 
 from staffsim.experiments import store
+from staffsim.experiments.parts import Damage, Scan
 from staffsim.scenario.schema import Scenario
 from staffsim.errors import InputError
 from staffsim.engine.ledger import split_years
@@ -96,13 +107,51 @@ class RunOptions:
 
 @dataclass
 class Outcome:
-    """What `execute` did: chunks run now, chunks found done, and whether it was interrupted."""
+    """What `execute` did: chunks run now, chunks found done, damaged parts redone, and whether it stopped early.
+
+    `stopped_by` says why it stopped ("SIGINT", "SIGTERM", "a worker process died"); `signal` is the signal's number."""
 
     run_dir: Path
     ran: int = 0
     skipped: int = 0
     interrupted: bool = False
     wall_seconds: float = 0.0
+    damaged: list[Damage] = field(default_factory=list)
+    stopped_by: str | None = None
+    signal: int | None = None
+
+
+#: The signals that stop a run cleanly (the folder is marked interrupted and can be resumed).
+STOP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n))
+
+
+class Stop(KeyboardInterrupt):
+    """A stop signal arrived (SIGTERM, SIGHUP, or SIGINT): stop as Ctrl-C does."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _raise_stop(signum: int, _frame: Any) -> None:
+    raise Stop(signum)
+
+
+@contextlib.contextmanager
+def stop_signals() -> Iterator[None]:
+    """While inside, SIGINT, SIGTERM and SIGHUP raise `Stop` (main thread only; signals set to be ignored stay so)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = {}
+    for s in STOP_SIGNALS:
+        if signal.getsignal(s) is not signal.SIG_IGN:
+            old[s] = signal.signal(s, _raise_stop)
+    try:
+        yield
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h)
 
 
 def default_workers() -> int:
@@ -188,8 +237,28 @@ def run_chunk(variant: Variant, chunk: Chunk, seed: int, years: int, staff_weeks
     return out
 
 
-def _ignore_sigint() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _worker_init(parent: int) -> None:
+    """In each worker process: leave stop signals to the writer, and die with it (Linux: PR_SET_PDEATHSIG)."""
+    for s in STOP_SIGNALS:
+        signal.signal(s, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+        except (OSError, AttributeError):  # pragma: no cover - no libc prctl
+            pass
+    if os.getppid() != parent:  # the writer died before the line above
+        os._exit(1)
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    """Kill a pool's worker processes now (their chunks are redone on resume; they hold nothing else)."""
+    kill = getattr(pool, "kill_workers", None)  # Python >= 3.14
+    if kill is not None:
+        kill()
+        return
+    for p in list((getattr(pool, "_processes", None) or {}).values()):
+        with contextlib.suppress(Exception):
+            p.kill()
 
 
 def _iter_serial(tasks, fn) -> Iterator[tuple[Any, dict]]:
@@ -199,7 +268,7 @@ def _iter_serial(tasks, fn) -> Iterator[tuple[Any, dict]]:
 
 def _iter_processes(tasks, fn, workers: int) -> Iterator[tuple[Any, dict]]:
     tasks = list(tasks)
-    with ProcessPoolExecutor(max_workers=workers, initializer=_ignore_sigint) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(os.getpid(),)) as pool:
         pending = {}
         it = iter(tasks)
         # keep at most 2 tasks per worker in flight: bounded memory for huge sweeps
@@ -217,6 +286,8 @@ def _iter_processes(tasks, fn, workers: int) -> Iterator[tuple[Any, dict]]:
                     if nxt is not None:
                         pending[pool.submit(fn, *nxt[1])] = nxt[0]
         finally:
+            if pending:  # stopped early (a signal, an error, or the caller closed us): no worker may outlive it
+                _kill_workers(pool)
             for fut in pending:
                 fut.cancel()
             pool.shutdown(wait=True, cancel_futures=True)
@@ -284,38 +355,48 @@ def execute(
     variants: list[Variant],
     opts: RunOptions,
     progress: Callable[[int, int, int], None] | None = None,
+    found: Scan | None = None,
 ) -> Outcome:
-    """Run every chunk not yet on disk in `run_dir`, writing parts as chunks finish.
+    """Run every chunk not yet done in `run_dir`, writing parts as chunks finish.
 
+    What is done is what `store.scan` finds whole and recorded (`found`, if
+    the caller scanned already); damaged parts' chunks are recomputed.
     `progress(done_chunks, total_chunks, replications_in_chunk)` is called after
-    each chunk (and once at start with what resume found). KeyboardInterrupt
-    stops cleanly: finished parts stay, and `Outcome.interrupted` is True.
+    each chunk (and once at start with what resume found). A stop (Ctrl-C,
+    SIGTERM, a dead worker) ends cleanly: finished parts stay, the workers are
+    gone, and `Outcome.interrupted` is True.
     """
     started = time.perf_counter()
     for path in opts.tables.values():
         table_function(path)  # fail here, not in a worker
     opts.chunk_size = opts.chunk_size_for(variants)
     chunks = plan_chunks(len(variants), [opts.replications_of(v) for v in variants], opts.chunk_size)
-    done = store.done_chunks(run_dir)
-    store.clean_partial(run_dir, done)
-    todo = [c for c in chunks if (c.variant, c.index) not in done]
-    out = Outcome(run_dir=run_dir, skipped=len(chunks) - len(todo))
+    found = found if found is not None else store.scan(run_dir)
+    store.clean_partial(run_dir, found.done)
+    todo = [c for c in chunks if (c.variant, c.index) not in found.done]
+    out = Outcome(run_dir=run_dir, skipped=len(chunks) - len(todo), damaged=list(found.damaged))
     if progress:
         progress(out.skipped, len(chunks), 0)
     n_done = out.skipped
     try:
-        for (v, c), tables in _results(todo, variants, opts):
-            # secondary tables first: the metrics part marks the chunk as done
-            for name, df in tables.items():
-                if name != "metrics" and not df.empty:
-                    store.write_part(run_dir, name, v, c, df)
-            store.write_part(run_dir, "metrics", v, c, tables["metrics"])
-            out.ran += 1
-            n_done += 1
-            if progress:
-                progress(n_done, len(chunks), len(tables["metrics"]["replication"].unique()))
-    except KeyboardInterrupt:
+        with stop_signals(), contextlib.closing(_results(todo, variants, opts)) as results:
+            for (v, c), tables in results:
+                # secondary tables first: the metrics part marks the chunk as done
+                for name, df in tables.items():
+                    if name != "metrics" and not df.empty:
+                        store.write_part(run_dir, name, v, c, df)
+                store.write_part(run_dir, "metrics", v, c, tables["metrics"])
+                out.ran += 1
+                n_done += 1
+                if progress:
+                    progress(n_done, len(chunks), len(tables["metrics"]["replication"].unique()))
+    except KeyboardInterrupt as exc:
         out.interrupted = True
+        out.signal = exc.signum if isinstance(exc, Stop) else signal.SIGINT
+        out.stopped_by = signal.Signals(out.signal).name
+    except BrokenExecutor:
+        out.interrupted = True
+        out.stopped_by = "a worker process died (killed from outside, or out of memory)"
     out.wall_seconds = time.perf_counter() - started
     return out
 
