@@ -70,9 +70,9 @@ def handle_errors(fn: Callable) -> Callable:
                 raise
             click.echo(f"Error: cannot write {exc.filename}: {exc.strerror or exc}", err=True)
             sys.exit(2)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:  # (SIGTERM and SIGHUP too, inside `runner.stop_signals`)
             click.echo("Stopped.", err=True)
-            sys.exit(130)
+            sys.exit(128 + getattr(exc, "signum", 2))
 
     return wrapper
 

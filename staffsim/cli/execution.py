@@ -96,6 +96,9 @@ def _reopen(run_dir: Path, kind: str, options: dict[str, Any], fixed: dict[str, 
             return resumed
         for d in resumed.found.damaged:
             err.print(f"Note: {d}; its chunk is computed again.", soft_wrap=True, markup=False)
+        if manifest.get("status") == "complete":
+            for rel in resumed.found.unrecorded:
+                err.print(f"Note: {rel} was not written by this run; it is removed.", soft_wrap=True, markup=False)
         resumed.mark_running()
     except BaseException:
         resumed.lock.release()

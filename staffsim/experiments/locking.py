@@ -6,7 +6,9 @@ until it finishes or stops. The kernel drops the lock when the process dies
 however it dies, so a lock left by a killed process is stale and the next
 writer takes it over; the file names the holder (pid, host, start time,
 command) for the message a refused writer prints. POSIX locks belong to the
-process, so worker processes forked by the writer do not hold it.
+process, so worker processes forked by the writer do not hold it. (On
+Windows, where there is no fcntl, a byte of the file is locked with
+msvcrt instead; this path is not exercised by the test suite.)
 
 Within one process a folder's lock is taken once (`acquire` returns the
 held lock again): `runs.start` takes it, `runs.run` releases it at the end.
@@ -15,7 +17,6 @@ held lock again): `runs.start` takes it, `runs.run` releases it at the end.
 from __future__ import annotations
 
 import errno
-import fcntl
 import json
 import os
 import socket
@@ -27,7 +28,30 @@ from typing import Any
 
 from staffsim.errors import InputError
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+    import msvcrt
+
 LOCK = ".lock"
+#: Windows: the byte that is locked (beyond the holder's description, which others must read).
+_WINDOWS_BYTE = 1 << 20
+
+
+def _try_lock(fd: int, exclusive: bool = True) -> bool:
+    """Lock the open lock file without waiting; False if another process holds it."""
+    try:
+        if fcntl is not None:
+            fcntl.lockf(fd, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
+        else:  # pragma: no cover - Windows
+            os.lseek(fd, _WINDOWS_BYTE, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+    except OSError as exc:
+        if exc.errno in (errno.EACCES, errno.EAGAIN, errno.EDEADLK):
+            return False
+        raise
+    return True
 
 #: The locks this process holds, by the real path of their run folder.
 _HELD: dict[str, "RunLock"] = {}
@@ -53,11 +77,14 @@ class RunLock:
             del _HELD[_key(self.run)]
         if self.fd < 0:
             return
+        if fcntl is None:  # pragma: no cover - Windows cannot remove an open file
+            os.close(self.fd)
         try:
             os.unlink(self.run / LOCK)
         except OSError:
             pass
-        os.close(self.fd)
+        if fcntl is not None:
+            os.close(self.fd)
         self.fd = -1
 
 
@@ -79,8 +106,10 @@ def holder_text(info: dict[str, Any] | None) -> str:
 
 
 def _read(fd: int) -> dict[str, Any] | None:
+    """The holder's description written in the lock file (None if there is none)."""
     try:
-        raw = os.pread(fd, 65536, 0)
+        os.lseek(fd, 0, os.SEEK_SET)
+        raw = os.read(fd, 65536)
         info = json.loads(raw) if raw.strip() else None
     except (OSError, ValueError):
         return None
@@ -96,11 +125,7 @@ def held_by(run: Path) -> dict[str, Any] | None:
     except OSError:
         return None
     try:
-        try:
-            fcntl.lockf(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except OSError:
-            return _read(fd) or {}
-        return None
+        return None if _try_lock(fd, exclusive=False) else (_read(fd) or {})
     finally:
         os.close(fd)  # (releases the shared lock taken for the test)
 
@@ -125,14 +150,15 @@ def acquire(run: Path) -> RunLock:
         except OSError as exc:
             raise OSError(exc.errno, f"cannot create the lock file ({exc.strerror})", str(path)) from None
         try:
-            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
+            locked = _try_lock(fd)
+        except OSError:
+            os.close(fd)
+            raise
+        if not locked:
             info = _read(fd)
             os.close(fd)
-            if exc.errno not in (errno.EACCES, errno.EAGAIN):
-                raise
             raise InputError(str(run), [f"another staffsim process is writing this run folder: {holder_text(info)}; "
-                                        "wait for it to finish, or stop it and resume"]) from None
+                                        "wait for it to finish, or stop it and resume"])
         try:
             same = os.fstat(fd).st_ino == os.stat(path).st_ino
         except FileNotFoundError:
@@ -141,9 +167,9 @@ def acquire(run: Path) -> RunLock:
             break
         os.close(fd)  # the holder released (and removed) the file between our open and lock: try again
     stale = _read(fd)
-    mine = json.dumps(_me()).encode()
     os.ftruncate(fd, 0)
-    os.pwrite(fd, mine, 0)
+    os.lseek(fd, 0, os.SEEK_SET)
+    os.write(fd, json.dumps(_me()).encode())
     lock = RunLock(run, fd, stale)
     _HELD[_key(run)] = lock
     return lock

@@ -196,6 +196,7 @@ def run(
                 outcome = execute(run_dir, variants, opts, progress, found)
                 manifest["chunk_size"] = opts.chunk_size
                 manifest["wall_seconds"] = round(manifest.get("wall_seconds", 0.0) + outcome.wall_seconds, 3)
+                manifest["chunks_done"] = outcome.skipped + outcome.ran
                 if not outcome.interrupted:
                     _complete(run_dir, variants, manifest)
                     return outcome, manifest
@@ -214,7 +215,6 @@ def run(
 
 def _complete(run_dir: Path, variants: list[Variant], manifest: dict[str, Any]) -> None:
     """The summary and the kind's own tables, then the manifest says complete."""
-    manifest["chunks_done"] = len(store.done_chunks(run_dir))
     store.write_frame(run_dir, "summary", with_parameters(summarize_run(run_dir), run_dir))
     finish(run_dir, variants, manifest["kind"])
     manifest["status"] = "complete"
@@ -224,7 +224,6 @@ def _complete(run_dir: Path, variants: list[Variant], manifest: dict[str, Any]) 
 
 
 def _mark_interrupted(run_dir: Path, manifest: dict[str, Any], why: str | None) -> None:
-    manifest["chunks_done"] = len(store.done_chunks(run_dir))
     manifest["status"] = "interrupted"
     manifest["interrupted"] = store.now_iso()
     if why:
@@ -258,8 +257,9 @@ class Reopened:
 
     @property
     def complete(self) -> bool:
-        """Nothing to do: the manifest says complete and every part is whole."""
-        return self.manifest.get("status") == "complete" and not self.found.damaged and not self.missing
+        """Nothing to do: the manifest says complete, every part is whole, and no part is unaccounted for."""
+        return (self.manifest.get("status") == "complete" and not self.found.damaged and not self.found.unrecorded
+                and not self.missing)
 
     def mark_running(self) -> None:
         self.manifest["status"] = "running"
