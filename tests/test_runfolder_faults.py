@@ -177,13 +177,11 @@ def test_random_sigkills_then_resume_give_the_uninterrupted_results(tmp_path, re
 
 # ------------------------------------------------------------------------------ damaged parts
 
-@pytest.mark.parametrize("damage", ["truncate", "flip", "delete", "stray"])
-def test_a_damaged_part_is_named_by_plot_and_report_and_recomputed_on_resume(tmp_path, reference, damage):
-    out = tmp_path / "run"
-    (tmp_path / "run").mkdir()
+@pytest.mark.parametrize("damage", ["truncate", "flip", "delete", "stray", "summary", "scenario", "sweep-copy"])
+def test_a_damaged_file_is_named_by_plot_and_report_and_mended_on_resume(tmp_path, reference, damage):
     import shutil
 
-    shutil.rmtree(out)
+    out = tmp_path / "run"
     shutil.copytree(reference, out)
     part = sorted((out / "metrics.parquet").iterdir())[3]
     name = f"metrics.parquet/{part.name}"
@@ -195,19 +193,35 @@ def test_a_damaged_part_is_named_by_plot_and_report_and_recomputed_on_resume(tmp
         part.write_bytes(bytes(raw))
     elif damage == "delete":
         part.unlink()
-    else:  # a part the run did not write (a copy under another chunk's name) would duplicate rows
+    elif damage == "stray":  # a part the run did not write (a copy under another chunk's name) would duplicate rows
         name = "metrics.parquet/part-p00000-c00099.parquet"
         (out / name).write_bytes(part.read_bytes())
+    else:
+        name = {"summary": "summary.csv", "scenario": "scenarios/small.yaml", "sweep-copy": "sweep.yaml"}[damage]
+        (out / name).write_text((out / name).read_text().replace("0", "1"))
     for cmd in ("plot", "report"):
         res = CliRunner().invoke(main, [cmd, str(out)])
         assert res.exit_code == 2 and name in res.output and "--resume" in res.output, res.output
         assert "Traceback" not in res.output
     res = CliRunner().invoke(main, ["sweep", "--resume", str(out), "-q", "--backend", "serial"])
     assert res.exit_code == 0, res.output
-    if damage != "stray":
-        assert name in res.output and "computed again" in res.output
+    assert name in res.output and "Note:" in res.output
     same_results(out, reference)
+    assert (out / "scenarios" / "small.yaml").read_text() == (reference / "scenarios" / "small.yaml").read_text()
     assert CliRunner().invoke(main, ["plot", str(out)]).exit_code == 0
+    again = CliRunner().invoke(main, ["sweep", "--resume", str(out)])
+    assert again.exit_code == 0 and "already complete" in again.output
+
+
+def test_a_damaged_variants_file_is_a_clear_refusal(tmp_path, reference):
+    import shutil
+
+    out = tmp_path / "run"
+    shutil.copytree(reference, out)
+    (out / "variants.jsonl").write_text('{"label": "small", "poi')
+    res = CliRunner().invoke(main, ["sweep", "--resume", str(out)])
+    assert res.exit_code == 2 and "variants.jsonl is damaged" in res.output and "new folder" in res.output
+    assert "Traceback" not in res.output and not (out / locking.LOCK).exists()
 
 
 def test_scan_tells_done_chunks_from_interrupted_and_damaged_ones(tmp_path):
@@ -459,7 +473,7 @@ def test_resume_alone_works_for_every_kind_and_a_complete_run_reads_no_new_file(
         out = tmp_path / kind
         calls = {"n": 0}
 
-        def flaky(*a):
+        def flaky(*a, calls=calls):
             calls["n"] += 1
             if calls["n"] == 2:
                 raise KeyboardInterrupt

@@ -11,7 +11,8 @@ import pandas as pd
 from staffsim.experiments import runs, store
 from staffsim.errors import InputError
 from staffsim.experiments.locking import holder_text
-from staffsim.experiments.runner import Outcome, RunOptions, Variant, default_workers, stop_signals
+from staffsim.experiments.runner import Outcome, RunOptions, Variant, default_workers
+from staffsim.experiments.stopping import stop_signals
 from staffsim.cli.common import ProgressBar, command_text, err, print_command
 
 
@@ -94,11 +95,8 @@ def _reopen(run_dir: Path, kind: str, options: dict[str, Any], fixed: dict[str, 
         if resumed.complete:
             resumed.lock.release()
             return resumed
-        for d in resumed.found.damaged:
-            err.print(f"Note: {d}; its chunk is computed again.", soft_wrap=True, markup=False)
-        if manifest.get("status") == "complete":
-            for rel in resumed.found.unrecorded:
-                err.print(f"Note: {rel} was not written by this run; it is removed.", soft_wrap=True, markup=False)
+        for note in resumed.notes():
+            err.print(f"Note: {note}.", soft_wrap=True, markup=False)
         resumed.mark_running()
     except BaseException:
         resumed.lock.release()

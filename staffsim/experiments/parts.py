@@ -213,6 +213,11 @@ def adopt(run: Path) -> None:
             _append(run / JOURNAL, json.dumps(rec))
 
 
+def forget(run: Path, rel: str) -> None:
+    """Record that a file was removed on purpose (it is then neither checked nor missed)."""
+    _append(run / JOURNAL, json.dumps({"file": rel, "removed": True}))
+
+
 def clean_partial(run: Path, keep: set[tuple[int, int]]) -> None:
     """Remove temporary files and every part of a chunk not in `keep` (they are rewritten when it reruns)."""
     removed = []
@@ -234,6 +239,6 @@ def clean_partial(run: Path, keep: set[tuple[int, int]]) -> None:
             removed.append(rel)  # recorded, but already gone: say so, so it is not reported missing
     for rel in removed:
         if rel in journal:
-            _append(run / JOURNAL, json.dumps({"file": rel, "removed": True}))
+            forget(run, rel)
     for f in run.glob(".*.tmp"):
         f.unlink()

@@ -17,23 +17,21 @@ ledger and returns a DataFrame of any rows; the runner puts the `scenario`,
 `point` and `replication` columns in front and writes the table's parts next
 to the metrics (`<name>.parquet/`). Calibration counts are such tables.
 
-Stopping: within `stop_signals()` SIGINT, SIGTERM and SIGHUP raise `Stop` (a
-KeyboardInterrupt) in the writing process. `execute` then kills its worker
-processes, keeps the finished parts and reports `Outcome.interrupted`. Workers
-ignore those signals (the writer decides) and, on Linux, die with the writer
-even when it is killed outright (SIGKILL), so no worker outlives a run.
+Stopping (`stopping`): within `stop_signals()` SIGINT, SIGTERM and SIGHUP
+raise `Stop` (a KeyboardInterrupt) in the writing process. `execute` then
+kills its worker processes, keeps the finished parts and reports
+`Outcome.interrupted`. Workers ignore those signals (the writer decides) and,
+on Linux, die with the writer even when it is killed outright (SIGKILL), so no
+worker outlives a run.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import importlib
 import math
 import os
 import signal
-import sys
-import threading
 import time
 from collections import defaultdict
 from collections.abc import Sequence
@@ -48,6 +46,7 @@ import pandas as pd
 
 from staffsim.experiments import store
 from staffsim.experiments.parts import Damage, Scan
+from staffsim.experiments.stopping import Stop, kill_workers, stop_signals, worker_init
 from staffsim.scenario.schema import Scenario
 from staffsim.errors import InputError
 from staffsim.engine.ledger import split_years
@@ -119,39 +118,6 @@ class Outcome:
     damaged: list[Damage] = field(default_factory=list)
     stopped_by: str | None = None
     signal: int | None = None
-
-
-#: The signals that stop a run cleanly (the folder is marked interrupted and can be resumed).
-STOP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n))
-
-
-class Stop(KeyboardInterrupt):
-    """A stop signal arrived (SIGTERM, SIGHUP, or SIGINT): stop as Ctrl-C does."""
-
-    def __init__(self, signum: int):
-        super().__init__(signal.Signals(signum).name)
-        self.signum = signum
-
-
-def _raise_stop(signum: int, _frame: Any) -> None:
-    raise Stop(signum)
-
-
-@contextlib.contextmanager
-def stop_signals() -> Iterator[None]:
-    """While inside, SIGINT, SIGTERM and SIGHUP raise `Stop` (main thread only; signals set to be ignored stay so)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    old = {}
-    for s in STOP_SIGNALS:
-        if signal.getsignal(s) is not signal.SIG_IGN:
-            old[s] = signal.signal(s, _raise_stop)
-    try:
-        yield
-    finally:
-        for s, h in old.items():
-            signal.signal(s, h)
 
 
 def default_workers() -> int:
@@ -237,30 +203,6 @@ def run_chunk(variant: Variant, chunk: Chunk, seed: int, years: int, staff_weeks
     return out
 
 
-def _worker_init(parent: int) -> None:
-    """In each worker process: leave stop signals to the writer, and die with it (Linux: PR_SET_PDEATHSIG)."""
-    for s in STOP_SIGNALS:
-        signal.signal(s, signal.SIG_IGN)
-    if sys.platform.startswith("linux"):
-        try:
-            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
-        except (OSError, AttributeError):  # pragma: no cover - no libc prctl
-            pass
-    if os.getppid() != parent:  # the writer died before the line above
-        os._exit(1)
-
-
-def _kill_workers(pool: ProcessPoolExecutor) -> None:
-    """Kill a pool's worker processes now (their chunks are redone on resume; they hold nothing else)."""
-    kill = getattr(pool, "kill_workers", None)  # Python >= 3.14
-    if kill is not None:
-        kill()
-        return
-    for p in list((getattr(pool, "_processes", None) or {}).values()):
-        with contextlib.suppress(Exception):
-            p.kill()
-
-
 def _iter_serial(tasks, fn) -> Iterator[tuple[Any, dict]]:
     for key, args in tasks:
         yield key, fn(*args)
@@ -268,7 +210,7 @@ def _iter_serial(tasks, fn) -> Iterator[tuple[Any, dict]]:
 
 def _iter_processes(tasks, fn, workers: int) -> Iterator[tuple[Any, dict]]:
     tasks = list(tasks)
-    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(os.getpid(),)) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=worker_init, initargs=(os.getpid(),)) as pool:
         pending = {}
         it = iter(tasks)
         # keep at most 2 tasks per worker in flight: bounded memory for huge sweeps
@@ -287,7 +229,7 @@ def _iter_processes(tasks, fn, workers: int) -> Iterator[tuple[Any, dict]]:
                         pending[pool.submit(fn, *nxt[1])] = nxt[0]
         finally:
             if pending:  # stopped early (a signal, an error, or the caller closed us): no worker may outlive it
-                _kill_workers(pool)
+                kill_workers(pool)
             for fut in pending:
                 fut.cancel()
             pool.shutdown(wait=True, cancel_futures=True)

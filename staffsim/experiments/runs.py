@@ -25,7 +25,8 @@ import pandas as pd
 from staffsim.experiments import locking, parts, store
 from staffsim.scenario.schema import Scenario
 from staffsim.errors import InputError
-from staffsim.experiments.runner import Outcome, RunOptions, Variant, execute, plan_chunks, stop_signals, summarize_run
+from staffsim.experiments.runner import Outcome, RunOptions, Variant, execute, plan_chunks, summarize_run
+from staffsim.experiments.stopping import stop_signals
 from staffsim.scenario.loading import apply_overrides, dump_scenario, scenario_from_dict
 from staffsim.present.decision import save_decision_table
 from staffsim.experiments.stats import compare as compare_stats
@@ -120,12 +121,7 @@ def start(
         manifest.update(extra_manifest)
 
     def write(folder: Path) -> None:
-        firsts: dict[str, Variant] = {}
-        for v in variants:
-            firsts.setdefault(v.label, v)
-        for label, v in firsts.items():
-            sc = Scenario.model_validate_json(v.scenario_json)
-            store.write_file(folder, f"scenarios/{label}.yaml", dump_scenario(sc))
+        write_scenarios(folder, variants)
         if points is not None and not points.empty:
             store.write_file(folder, "points.csv", points.to_csv(index=False), rows=len(points))
         for name, text in (files or {}).items():
@@ -136,6 +132,17 @@ def start(
 
     store.create_run(run_dir, write)
     return manifest
+
+
+def write_scenarios(folder: Path, variants: list[Variant], only: set[str] | None = None) -> None:
+    """scenarios/<label>.yaml: each design's resolved scenario (its first variant's; `only` these labels)."""
+    firsts: dict[str, Variant] = {}
+    for v in variants:
+        firsts.setdefault(v.label, v)
+    for label, v in firsts.items():
+        if only is None or label in only:
+            sc = Scenario.model_validate_json(v.scenario_json)
+            store.write_file(folder, f"scenarios/{label}.yaml", dump_scenario(sc))
 
 
 def variant_record(v: Variant) -> dict[str, Any]:
@@ -151,10 +158,15 @@ def load_variants(run_dir: Path) -> list[Variant]:
     if not p.is_file():
         raise InputError(str(run_dir), ["not a resumable staffsim run folder (no variants.jsonl)"])
     out = []
-    for line in p.read_text().splitlines():
+    for n, line in enumerate(p.read_text().splitlines(), 1):
         if line.strip():
-            d = json.loads(line)
-            out.append(Variant(d["label"], int(d["point"]), json.dumps(d["scenario"]), **{k: d[k] for k in OVERRIDES if k in d}))
+            try:
+                d = json.loads(line)
+                out.append(Variant(d["label"], int(d["point"]), json.dumps(d["scenario"]),
+                                   **{k: d[k] for k in OVERRIDES if k in d}))
+            except (ValueError, KeyError, TypeError) as exc:
+                raise InputError(str(p), [f"line {n} is not a variant ({exc.__class__.__name__}); the run cannot be "
+                                          "resumed, start it again in a new folder"]) from None
     return out
 
 
@@ -261,11 +273,46 @@ class Reopened:
         return (self.manifest.get("status") == "complete" and not self.found.damaged and not self.found.unrecorded
                 and not self.missing)
 
+    def notes(self) -> list[str]:
+        """What a resume does about each damaged or stray file (see `repair`)."""
+        out = []
+        for d in self.found.damaged:
+            if ".parquet/" in d.file:
+                out.append(f"{d}; its chunk is computed again")
+            elif d.file.startswith("scenarios/"):
+                out.append(f"{d}; it is written again from variants.jsonl")
+            elif d.file in REFERENCE:
+                out.append(f"{d}; it is moved aside to {d.file}.damaged (a resume does not need it)")
+            else:
+                out.append(f"{d}; it is written again when the run completes")
+        if self.manifest.get("status") == "complete":
+            out += [f"{rel} was not written by this run; it is removed" for rel in self.found.unrecorded]
+        return out
+
+    def repair(self) -> None:
+        """Mend damaged files a resume does not recompute: scenario files from the variants; copies kept for
+        reference moved aside. (Parts are recomputed and frames rewritten by `run`.)"""
+        labels = {d.file[len("scenarios/"):-len(".yaml")] for d in self.found.damaged if d.file.startswith("scenarios/")}
+        if labels:
+            write_scenarios(self.run_dir, self.variants, labels)
+        for d in self.found.damaged:
+            if d.file in REFERENCE and (self.run_dir / d.file).exists():
+                (self.run_dir / d.file).replace(self.run_dir / f"{d.file}.damaged")
+                parts.forget(self.run_dir, d.file)
+
     def mark_running(self) -> None:
+        """Repair what can be, then say the run is running again (and is journaled from now on)."""
+        self.repair()
         self.manifest["status"] = "running"
         self.manifest["journal"] = parts.JOURNAL
         self.manifest.setdefault("resumed", []).append(store.now_iso())
         store.write_manifest(self.run_dir, self.manifest)
+
+
+#: Files a resume needs exactly as written (a damaged one cannot be rebuilt).
+ESSENTIAL = ("variants.jsonl", "points.csv")
+#: Files kept for reference only (a resume neither needs nor can rebuild them).
+REFERENCE = ("sweep.yaml",)
 
 
 def reopen(run_dir: Path) -> Reopened:
@@ -277,16 +324,15 @@ def reopen(run_dir: Path) -> Reopened:
     lock = locking.acquire(run_dir)
     try:
         manifest = store.read_manifest(run_dir)
-        variants = load_variants(run_dir)
         journaled = store.journaled(manifest)
         found = parts.scan(run_dir, journaled)
+        essential = [d for d in found.damaged if d.file in ESSENTIAL]
+        if essential:
+            raise InputError(str(run_dir), [f"{d}: the run cannot be resumed; start it again in a new folder"
+                                            for d in essential])
+        variants = load_variants(run_dir)
         if not journaled:
             parts.adopt(run_dir)
-        setup = [d for d in found.damaged if not d.file.split("/")[0].endswith(".parquet") and d.file.endswith(
-            (".yaml", ".jsonl", "points.csv"))]
-        if setup:
-            raise InputError(str(run_dir), [f"{d}: the run cannot be resumed; start it again in a new folder"
-                                            for d in setup])
         opts = options_from_manifest(manifest)
         planned = plan_chunks(len(variants), [opts.replications_of(v) for v in variants], opts.chunk_size)
         missing = sum((c.variant, c.index) not in found.done for c in planned)
