@@ -124,7 +124,7 @@ def test_sweep_grid_runs_every_point(cli, tmp_path):
     points = pd.read_csv(out / "points.csv")
     assert len(points) == 6 and "policies.small_groups.max_size" in points
     s = pd.read_csv(out / "summary.csv")
-    sg = s[s.metric == "small_group_minutes_per_student_per_week"].merge(points, on="point")
+    sg = s[s.metric == "small_group_minutes_per_student_per_week"].merge(points, on=list(points.columns))  # (summary.csv has the values too)
     by_size = sg.groupby("policies.small_groups.max_size")["mean"].mean()
     assert by_size.is_monotonic_increasing
 

@@ -215,7 +215,11 @@ def test_at_most_five_designs_unless_asked():
 
 
 def _drop_workforce_and_costs(run_dir):
-    """Rewrite a run folder as if the workforce and cost models did not exist."""
+    """Rewrite a run folder as if the workforce and cost models did not exist (an older folder: no journal of parts)."""
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    manifest.pop("journal", None)
+    (run_dir / "manifest.json").write_text(json.dumps(manifest))
+    (run_dir / "parts.jsonl").unlink()
     for f in (run_dir / "staff_weeks.parquet").glob("part-*.parquet"):
         df = pd.read_parquet(f)
         pq.write_table(pa.Table.from_pandas(df.drop(columns=["exhaustion"], errors="ignore"), preserve_index=False), f)

@@ -9,7 +9,8 @@ from staffsim.experiments.budget import BudgetReport, Lever, budget_report, budg
 from staffsim.metrics.costs import COMPONENTS
 from staffsim.present.format import format_money, metric_label
 from staffsim.scenario.loading import load_scenario
-from staffsim.cli.common import execution_options, given, handle_errors, out
+from staffsim.cli.common import (execution_options, files_or_resume, given, handle_errors, json_option, out,
+                                 print_json, records)
 from staffsim.cli.execution import execute_cli
 
 
@@ -18,14 +19,23 @@ def _label(key: str) -> str:
     return ("  " if key in COMPONENTS else "") + metric_label(key)[0]
 
 
+def action(units: float) -> str:
+    """Signed units of a lever in words: 'add 2.10', 'remove 4.20' (units are in the lever's direction)."""
+    return f"{'remove' if units < 0 else 'add'} {abs(units):.2f}"
+
+
 def _units(lv: Lever) -> str:
+    """The units that close the gap, as an action and its 95 % CI: 'remove 4.20 [3.90, 4.50]'."""
     if lv.units_to_close is None:
         return "-"
     lo, hi = lv.units_range
-    text = f"{lv.units_to_close:.2f}"
+    text = action(lv.units_to_close)
     if lo is not None and hi is not None:
-        a, b = sorted((lo, hi))
-        text += f" [{a:.2f}, {b:.2f}]"
+        a, b = sorted((lo, hi), key=abs)
+        if (a < 0) == (b < 0) == (lv.units_to_close < 0):
+            text += f" [{abs(a):.2f}, {abs(b):.2f}]"
+        else:  # the interval crosses zero: both ends in words
+            text += f" [{action(min(lo, hi))} to {action(max(lo, hi))}]"
     return text
 
 
@@ -50,7 +60,7 @@ def levers_table(report: BudgetReport) -> Table:
     t.add_column("one unit")
     t.add_column("staff (FTE)", justify="right")
     t.add_column(f"cost / unit ({report.money})", justify="right")
-    t.add_column("units to close gap", justify="right")
+    t.add_column("to close the gap", justify="right")
     t.add_column("note")
     for lv in report.levers:
         staff = "-" if lv.staff_per_unit is None else f"{lv.staff_per_unit:+.2f}"
@@ -71,8 +81,19 @@ def verdict(report: BudgetReport) -> str:
             f"(95% CI {format_money(g.ci_low, signed=True)} to {format_money(g.ci_high, signed=True)}).")
 
 
+def budget_json(report: BudgetReport, run_dir) -> dict:
+    """The report as plain data for `--json`: costs, verdict and levers (with the action in words)."""
+    levers = report.levers_frame()
+    if not levers.empty:
+        levers["to_close_the_gap"] = [_units(lv) for lv in report.levers]
+    return {"kind": "budget", "run_dir": str(run_dir), "scenario": report.scenario, "money": report.money,
+            "budget": report.budget, "replications": report.replications, "seed": report.seed,
+            "years": report.years, "costs": records(report.costs_frame()), "verdict": verdict(report),
+            "levers": records(levers)}
+
+
 @click.command("budget")
-@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.argument("scenario", required=False, type=click.Path(dir_okay=False))
 @click.option("--budget", "amount", type=float, default=None,
               help="Annual personnel budget in the scenario's currency (default: the scenario's `budget:`).")
 @click.option("-n", "--replications", type=click.IntRange(min=1), default=20, show_default=True,
@@ -82,17 +103,19 @@ def verdict(report: BudgetReport) -> str:
 @click.option("--years", type=click.IntRange(min=1), default=1, show_default=True,
               help="School years per replication; costs are means per year.")
 @execution_options
+@json_option
 @handle_errors
-def command(scenario: str, amount: float | None, **options) -> None:
+def command(scenario: str | None, amount: float | None, as_json: bool, **options) -> None:
     """Report what SCENARIO costs against a budget and which levers close the gap.
 
     Shows the annual personnel cost with its parts and the gap to the budget
     (95% confidence intervals over replications), then the cost of one unit of
     each lever (class size, support staff, teacher-leader supplement) and how
     many units close the gap. See docs/costs.md for the cost model. The
-    replications run as a "budget" run folder; --resume finishes an interrupted one.
+    replications run as a "budget" run folder; --resume finishes an interrupted one
+    (SCENARIO is then not needed, nor read).
     """
-    resume = options.get("resume_dir")
+    resume = files_or_resume(options, scenario, "SCENARIO")
     variants, name, extra = None, "budget", None
     if not resume:
         sc = load_scenario(scenario)
@@ -101,8 +124,11 @@ def command(scenario: str, amount: float | None, **options) -> None:
     typed = given(options, "replications", "seed", "years")
     defaults = {**{k: options[k] for k in typed}, "staff_weeks": False, "yearly": False}
     run_dir, _ = execute_cli("budget", name, variants, {**options, **typed}, defaults, extra,
-                             resume_hint=f"{scenario} ", fixed={"budget": amount} if resume else None)
+                             fixed={"budget": amount} if resume else None)
     report = budget_report(run_dir)
+    if as_json:
+        print_json(budget_json(report, run_dir))
+        return
     out.print(costs_table(report))
     out.print(verdict(report))
     out.print(levers_table(report))

@@ -8,12 +8,12 @@ import click
 
 from staffsim.experiments.calibration import TABLES, calibration_table, calibration_variants, format_table
 from staffsim.scenario.loading import load_scenario
-from staffsim.cli.common import execution_options, given, handle_errors
+from staffsim.cli.common import execution_options, files_or_resume, given, handle_errors
 from staffsim.cli.execution import execute_cli
 
 
 @click.command("calibrate")
-@click.argument("scenario_file", type=click.Path(dir_okay=False))
+@click.argument("scenario_file", required=False, type=click.Path(dir_okay=False))
 @click.option("-n", "--replications", type=click.IntRange(2, 1_000_000), default=200, show_default=True,
               help="Replications of the scenario.")
 @click.option("--years", type=click.IntRange(1, 50), default=1, show_default=True,
@@ -28,7 +28,7 @@ from staffsim.cli.execution import execute_cli
 @click.option("--check", is_flag=True, help="Exit with code 1 if any estimate lies outside its tolerance band.")
 @execution_options
 @handle_errors
-def command(scenario_file: str, csv_path: str | None, check: bool, **options) -> None:
+def command(scenario_file: str | None, csv_path: str | None, check: bool, **options) -> None:
     """Print each published calibration target beside the simulated estimate and its 95 % CI.
 
     The scenario and the cohort experiment run as a "calibrate" run folder
@@ -38,7 +38,7 @@ def command(scenario_file: str, csv_path: str | None, check: bool, **options) ->
     """
     typed = given(options, "replications", "seed", "years", "cohort_years", "cohort_replications")
     variants, name, extra = None, "calibrate", None
-    if not options.get("resume_dir"):
+    if not files_or_resume(options, scenario_file, "SCENARIO_FILE"):
         sc = load_scenario(scenario_file)
         n_cohort = options["cohort_replications"] or options["replications"]
         variants = calibration_variants(sc, options["seed"], options["cohort_years"], n_cohort)
@@ -47,8 +47,7 @@ def command(scenario_file: str, csv_path: str | None, check: bool, **options) ->
     defaults = {k: options[k] for k in ("replications", "seed", "years")}
     run_dir, _ = execute_cli(
         "calibrate", name, variants, {**options, **typed}, {**defaults, "staff_weeks": False, "yearly": False, "tables": TABLES},
-        extra, resume_hint=f"{scenario_file} ",
-        fixed={k: typed[k] for k in ("cohort_years", "cohort_replications")},
+        extra, fixed={k: typed[k] for k in ("cohort_years", "cohort_replications")},
     )
     table = calibration_table(run_dir)
     click.echo(format_table(table))

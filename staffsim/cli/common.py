@@ -1,29 +1,62 @@
-"""Shared CLI plumbing: common options, error handling, progress and tables."""
+"""Shared CLI plumbing: common options, error handling, output (consoles, JSON, commands to copy), progress and tables."""
 
 from __future__ import annotations
 
 import functools
+import json
+import math
+import os
+import shlex
 import sys
-from typing import Any, Callable
+from pathlib import Path
+from typing import Any, Callable, Sequence
 
 import click
 from click.core import ParameterSource
+import numpy as np
 import pandas as pd
-from rich.console import Console
+from rich.console import Console, ConsoleDimensions
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-from rich.table import Table
 
 from staffsim.errors import InputError
 from staffsim.experiments.runner import BACKENDS, default_workers
-from staffsim.present.format import MISSING, format_interval, unit_symbol
+from staffsim.cli.tables import comparison_table, summary_table  # noqa: F401  (re-exported for the commands)
 
-# Wide tables when output is piped (a notebook, a log file, a test), the terminal's width otherwise.
-out = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
-err = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 200)
+#: Width of output that goes to a pipe (a log file, a notebook) when COLUMNS does not say: wide, so tables do not wrap.
+PIPED_WIDTH = 200
+
+
+class _Console(Console):
+    """A rich console as wide as COLUMNS when set (read at each print, not once at import), else the
+    terminal, else (output to a pipe) `PIPED_WIDTH`."""
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(**kwargs)
+        self._width = None  # (rich reads COLUMNS once here; `size` reads it at each print)
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        if self._width is None:
+            columns = os.environ.get("COLUMNS", "")
+            if columns.isdigit():
+                return ConsoleDimensions(int(columns), super().size.height)
+            if not self.is_terminal:
+                return ConsoleDimensions(PIPED_WIDTH, 25)
+        return super().size
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        Console.size.fset(self, new_size)
+
+
+out = _Console(highlight=False)
+err = _Console(stderr=True, highlight=False)
 
 
 def handle_errors(fn: Callable) -> Callable:
-    """Report InputError (bad file, field, option) as a message and exit code 2, no traceback."""
+    """Report InputError (bad file, field, option) and unwritable places as a message and exit code 2, no traceback.
+
+    Ctrl-C outside a run (which handles it itself) exits with 130 and one line."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -32,8 +65,87 @@ def handle_errors(fn: Callable) -> Callable:
         except InputError as exc:
             click.echo(f"Error: {exc.render()}", err=True)
             sys.exit(2)
+        except OSError as exc:
+            if exc.filename is None:
+                raise
+            click.echo(f"Error: cannot write {exc.filename}: {exc.strerror or exc}", err=True)
+            sys.exit(2)
+        except KeyboardInterrupt as exc:  # (SIGTERM and SIGHUP too, inside `runner.stop_signals`)
+            click.echo("Stopped.", err=True)
+            sys.exit(128 + getattr(exc, "signum", 2))
 
     return wrapper
+
+
+def json_option(fn: Callable) -> Callable:
+    """`--json`: the results as JSON on stdout, and nothing else there (messages stay on stderr)."""
+    return click.option("--json", "as_json", is_flag=True,
+                        help="Print the results as JSON on stdout (nothing else goes to stdout).")(fn)
+
+
+def plain(value: Any) -> Any:
+    """A value JSON can hold: numpy scalars as Python numbers, NaN and infinities as null, paths as text."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, Path):
+        return str(value)
+    if value is pd.NA or value is pd.NaT:
+        return None
+    return value
+
+
+def print_json(data: Any) -> None:
+    """`data` as JSON on stdout (see `plain`)."""
+    click.echo(json.dumps(plain(data), indent=2, allow_nan=False))
+
+
+def records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """A frame's rows as plain dicts for JSON."""
+    return [plain(r) for r in df.to_dict("records")] if not df.empty else []
+
+
+def command_text(*words: str | Path) -> str:
+    """A command line to copy, each word quoted for the shell as needed."""
+    return " ".join(shlex.quote(str(w)) for w in words)
+
+
+def print_command(console: Console, text: str, indent: str = "  ") -> None:
+    """A command to copy, on its own line, never wrapped (whatever the width), no markup."""
+    console.print(indent + text, soft_wrap=True, markup=False, highlight=False)
+
+
+def print_next_steps(run_dir: Path, more: Sequence[tuple[str, str]] = ()) -> None:
+    """The run folder, then the commands that show it (plot, report, and `more`: (what, command))."""
+    out.print()
+    out.print(f"Results: {run_dir}", soft_wrap=True, markup=False, highlight=False)
+    out.print("Next:")
+    steps = [("figures (PNG and SVG) in the run folder's figures/", command_text("staffsim", "plot", run_dir)),
+             ("one self-contained HTML page for a workshop", command_text("staffsim", "report", run_dir)), *more]
+    for what, cmd in steps:
+        out.print(f"  {what}:", highlight=False)
+        print_command(out, cmd, indent="    ")
+
+
+def files_or_resume(options: dict[str, Any], files: Sequence[str] | str | None, argument: str) -> bool:
+    """True when --resume is given: the run folder holds what it needs, and `files` are not read.
+
+    `InputError` when neither files nor --resume are given (`argument` names what is missing)."""
+    resume = options.get("resume_dir")
+    given_files = [files] if isinstance(files, str) else list(files or [])
+    if resume:
+        if given_files:
+            err.print(f"Note: --resume finishes what {resume} recorded; {', '.join(given_files)} is not read.",
+                      soft_wrap=True, markup=False, highlight=False)
+        return True
+    if not given_files:
+        raise InputError(argument, [f"expected {argument}, or --resume RUN_DIR to finish a run"])
+    return False
 
 
 def run_options(fn: Callable) -> Callable:
@@ -108,52 +220,6 @@ class ProgressBar:
             self.task = self.progress.add_task("simulating", total=total, reps="")
         self.reps += reps
         self.progress.update(self.task, completed=done, reps=f"{self.reps}/{self.total_reps}" if reps else "")
-
-
-def summary_table(summary: pd.DataFrame, title: str) -> Table:
-    """One row per metric, one column per scenario: mean [95 % CI]."""
-    scenarios = list(dict.fromkeys(summary["scenario"]))
-    t = Table(title=title, title_justify="left", show_lines=False)
-    t.add_column("metric", no_wrap=True)
-    t.add_column("unit")
-    for s in scenarios:
-        t.add_column(f"{s}\nmean [95 % CI]", justify="right")
-    metrics = list(dict.fromkeys(summary["metric"]))
-    for m in metrics:
-        row = [m, unit_symbol(m)]
-        for s in scenarios:
-            r = summary[(summary["metric"] == m) & (summary["scenario"] == s)]
-            if r.empty:
-                row.append(MISSING)
-            else:
-                r = r.iloc[0]
-                row.append(format_interval(r["mean"], r["ci_low"], r["ci_high"], m))
-        t.add_row(*row)
-    return t
-
-
-def comparison_table(comp: pd.DataFrame, title: str) -> Table:
-    """Per metric: each design's mean [CI], and its paired difference from the baseline."""
-    scenarios = list(dict.fromkeys(comp["scenario"]))
-    t = Table(title=title, title_justify="left")
-    t.add_column("metric", no_wrap=True)
-    t.add_column(f"{scenarios[0]} (baseline)\nmean [95 % CI]", justify="right")
-    for s in scenarios[1:]:
-        t.add_column(f"{s}\nmean [95 % CI]\ndiff [paired 95 % CI]", justify="right")
-    for m in dict.fromkeys(comp["metric"]):
-        rows = comp[comp["metric"] == m].set_index("scenario")
-        cells = [m]
-        for i, s in enumerate(scenarios):
-            if s not in rows.index:
-                cells.append(MISSING)
-                continue
-            r = rows.loc[s]
-            cell = format_interval(r["mean"], r["ci_low"], r["ci_high"], m)
-            if i > 0 and "diff" in r and not pd.isna(r["diff"]):
-                cell += "\n" + format_interval(r["diff"], r["diff_ci_low"], r["diff_ci_high"], m, signed=True)
-            cells.append(cell)
-        t.add_row(*cells)
-    return t
 
 
 def print_precision_warnings(summary: pd.DataFrame, threshold: float = 0.1) -> None:

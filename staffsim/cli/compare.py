@@ -4,32 +4,34 @@ from __future__ import annotations
 
 import click
 
-from staffsim.experiments import store
 from staffsim.metrics.costs import check_same_money
-from staffsim.experiments.decision import run_money
-from staffsim.present.decision import render_decision_table
 from staffsim.errors import InputError, prefixed
 from staffsim.experiments.runs import build_variants, unique_labels
-from staffsim.cli.common import comparison_table, handle_errors, out, print_precision_warnings, run_options
+from staffsim.cli.common import files_or_resume, handle_errors, json_option, run_options
 from staffsim.cli.execution import execute_cli
+from staffsim.cli.output import print_comparison
 from staffsim.cli.settings import parse_settings, read_design, set_option
 
 
 @click.command("compare")
 @click.argument("scenarios", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--detail", is_flag=True, help="Print every metric (the full table), not only the headline.")
 @set_option
 @run_options
+@json_option
 @handle_errors
-def command(scenarios: tuple[str, ...], settings: tuple[str, ...], **options) -> None:
+def command(scenarios: tuple[str, ...], detail: bool, settings: tuple[str, ...], as_json: bool, **options) -> None:
     """Compare SCENARIOS (YAML files or shipped designs' names; the first is the baseline) on the same random numbers.
 
-    Prints each metric for each design with its 95 % CI and the paired
-    difference from the baseline; saves comparison.parquet/.csv, metrics.parquet
-    and staff_weeks.parquet in a run folder. With --resume, SCENARIOS may be omitted.
+    Prints the headline metrics for each design with the paired difference
+    from the baseline (--detail: every metric with its 95 % CI), then the run
+    folder and the commands that draw and report it; saves comparison.parquet/.csv,
+    metrics.parquet and staff_weeks.parquet in the run folder. With --resume,
+    SCENARIOS are not needed (nor read).
     """
     variants = None
     name = "compare"
-    if scenarios:
+    if not files_or_resume(options, scenarios, "SCENARIOS"):
         problems = []
         validated, designs = [], []
         changes = parse_settings(settings)
@@ -50,14 +52,5 @@ def command(scenarios: tuple[str, ...], settings: tuple[str, ...], **options) ->
         name = "compare-" + "-".join(names)
         if len(name) > 60:
             name = f"compare-{names[0]}-and-{len(names) - 1}-more"
-    elif not options.get("resume_dir"):
-        raise InputError("compare", ["expected at least one scenario file (the first is the baseline)"])
-    run_dir, manifest = execute_cli("compare", name, variants, options, resume_hint=" ".join(scenarios) + " " if scenarios else "")
-    comp = store.read_table(run_dir, "comparison")
-    if not comp.empty:
-        out.print(comparison_table(comp, f"{len(manifest['scenarios'])} designs, {manifest['replications']} replications each, "
-                                         f"seed {manifest['seed']} (differences paired by replication)"))
-        decision = store.read_table(run_dir, "decision")
-        if not decision.empty:
-            out.print(render_decision_table(decision, run_money(run_dir)))
-        print_precision_warnings(store.read_table(run_dir, "summary"))
+    run_dir, manifest = execute_cli("compare", name, variants, options)
+    print_comparison(run_dir, manifest, detail, as_json)

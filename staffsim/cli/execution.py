@@ -10,8 +10,10 @@ import pandas as pd
 
 from staffsim.experiments import runs, store
 from staffsim.errors import InputError
-from staffsim.experiments.runner import RunOptions, Variant, default_workers
-from staffsim.cli.common import ProgressBar, err
+from staffsim.experiments.locking import holder_text
+from staffsim.experiments.runner import Outcome, RunOptions, Variant, default_workers
+from staffsim.experiments.stopping import stop_signals
+from staffsim.cli.common import ProgressBar, command_text, err, print_command
 
 
 def execute_cli(
@@ -24,40 +26,90 @@ def execute_cli(
     points: pd.DataFrame | None = None,
     resume_hint: str = "",
     fixed: dict[str, Any] | None = None,
+    files: dict[str, str] | None = None,
 ) -> tuple[Path, dict[str, Any]]:
     """Start (or resume) an experiment and run it with a progress bar. Returns (run_dir, manifest).
 
     `options` are the command's (`run_options`); `defaults` fill replications,
     seed and years the command line left unset, and give `staff_weeks`,
-    `yearly` and `tables`. On resume, replications, seed and years given, and each value of
-    `fixed` (manifest key -> value) that is not None, must equal the recorded
-    ones. Exits with code 130 and a resume hint when interrupted (Ctrl-C).
+    `yearly` and `tables`; `files` are kept in the new folder (name -> text).
+    On resume (`variants` None: the folder's own are run), replications, seed and
+    years given, and each value of `fixed` (manifest key -> value) that is not None,
+    must equal the recorded ones. A stop (Ctrl-C, SIGTERM) exits with 128 + the
+    signal's number and prints the resume command. (`resume_hint` is not used: a
+    folder resumes from `--resume` alone.)
     """
-    resume = options.get("resume_dir")
-    if resume:
-        run_dir = Path(resume)
-        manifest = store.read_manifest(run_dir)
-        if manifest.get("status") == "complete":
-            _check_resume(run_dir, manifest, kind, fixed)  # (a finished run ignores -n, --seed, --years)
-            err.print(f"{run_dir} is already complete; nothing to do.")
-            return run_dir, manifest
-        variants, opts = _resume(run_dir, manifest, kind, variants, options, fixed)
-    else:
-        assert variants is not None
-        opts = _options(options, defaults or {})
-        opts.chunk_size = opts.chunk_size_for(variants)
-        run_dir = Path(options["out_dir"]) if options.get("out_dir") else store.default_run_dir(name)
-        manifest = runs.start(kind, run_dir, variants, opts, extra_manifest, points, command=["staffsim"] + sys.argv[1:])
-    err.print(f"{'Resuming' if resume else 'Running'} {_plan(variants, opts)} -> {run_dir}")
-    with ProgressBar(opts.total_replications(variants), enabled=not options.get("quiet")) as bar:
-        outcome, manifest = runs.run(run_dir, variants, opts, manifest, progress=bar)
+    resume = bool(options.get("resume_dir"))
+    with stop_signals():
+        if resume:
+            resumed = _reopen(Path(options["resume_dir"]), kind, options, fixed)
+            if resumed.complete:
+                err.print(f"{resumed.run_dir} is already complete; nothing to do.", soft_wrap=True, markup=False)
+                return resumed.run_dir, resumed.manifest
+            variants, run_dir, manifest, found = resumed.variants, resumed.run_dir, resumed.manifest, resumed.found
+            opts = runs.options_from_manifest(manifest, workers=options.get("workers") or default_workers(),
+                                              backend=options.get("backend"), scheduler=options.get("scheduler"))
+        else:
+            assert variants is not None
+            opts = _options(options, defaults or {})
+            opts.chunk_size = opts.chunk_size_for(variants)
+            run_dir, manifest, found = _start(kind, name, variants, opts, options, extra_manifest, points, files)
+        err.print(f"{'Resuming' if resume else 'Running'} {_plan(variants, opts)} -> {run_dir}",
+                  soft_wrap=True, markup=False)
+        with ProgressBar(opts.total_replications(variants), enabled=not options.get("quiet")) as bar:
+            outcome, manifest = runs.run(run_dir, variants, opts, manifest, progress=bar, found=found)
     if outcome.interrupted:
-        err.print(f"[yellow]Interrupted.[/] Finished chunks are saved in {run_dir}.\n"
-                  f"Resume with:  staffsim {kind} {resume_hint}--resume {run_dir}")
-        sys.exit(130)
-    err.print(f"Done in {outcome.wall_seconds:.1f} s ({outcome.ran} chunk(s) run, {outcome.skipped} already done). "
-              f"Results: {run_dir}")
+        _stopped(kind, run_dir, outcome)
+    err.print(f"Done in {outcome.wall_seconds:.1f} s ({outcome.ran} chunk(s) run, {outcome.skipped} already done"
+              f"{f', {len(outcome.damaged)} damaged file(s) redone' if outcome.damaged else ''}). Results: {run_dir}",
+              soft_wrap=True, markup=False)
     return run_dir, manifest
+
+
+def _start(kind: str, name: str, variants: list[Variant], opts: RunOptions, options: dict[str, Any],
+           extra_manifest: dict[str, Any] | None, points: pd.DataFrame | None,
+           files: dict[str, str] | None) -> tuple[Path, dict[str, Any], None]:
+    """A new run folder (at --out, or a fresh results/<name>-<time>); nothing is left behind if setting up fails."""
+    out_dir = options.get("out_dir")
+    run_dir = Path(out_dir) if out_dir else store.default_run_dir(name)
+    try:
+        manifest = runs.start(kind, run_dir, variants, opts, extra_manifest, points,
+                              command=["staffsim"] + sys.argv[1:], files=files)
+    except BaseException:
+        if not out_dir and store.is_empty(run_dir):
+            run_dir.rmdir()  # the name reserved for it
+        raise
+    return run_dir, manifest, None
+
+
+def _reopen(run_dir: Path, kind: str, options: dict[str, Any], fixed: dict[str, Any] | None) -> runs.Reopened:
+    """The folder opened for resuming, its lock held; the lock is released again when there is nothing to do."""
+    resumed = runs.reopen(run_dir)
+    try:
+        if resumed.lock.stale:
+            err.print(f"Note: took over the lock left by {holder_text(resumed.lock.stale)}, which is no longer running.",
+                      soft_wrap=True, markup=False)
+        manifest = resumed.manifest
+        given = {} if resumed.complete else {k: options.get(k) for k in ("replications", "seed", "years")}
+        _check_resume(run_dir, manifest, kind, {**given, **(fixed or {})})  # (a finished run ignores -n, --seed, --years)
+        if resumed.complete:
+            resumed.lock.release()
+            return resumed
+        for note in resumed.notes():
+            err.print(f"Note: {note}.", soft_wrap=True, markup=False)
+        resumed.mark_running()
+    except BaseException:
+        resumed.lock.release()
+        raise
+    return resumed
+
+
+def _stopped(kind: str, run_dir: Path, outcome: Outcome) -> None:
+    """Say why the run stopped and how to finish it, then exit (128 + signal, or 1)."""
+    err.print(f"[yellow]Interrupted[/] ({outcome.stopped_by or 'stopped'}). Finished chunks are saved in "
+              f"{run_dir}. Resume with:", soft_wrap=True)
+    print_command(err, command_text("staffsim", kind, "--resume", run_dir))
+    sys.exit(128 + outcome.signal if outcome.signal else 1)
 
 
 def _plan(variants: list[Variant], opts: RunOptions) -> str:
@@ -88,25 +140,8 @@ def _check_resume(run_dir: Path, manifest: dict[str, Any], kind: str, given: dic
     """A resumed run keeps its kind and the values it was started with (`given`: manifest key -> value or None)."""
     if manifest.get("kind") != kind:
         raise InputError(str(run_dir), [f"this is a {manifest.get('kind')!r} run folder; "
-                                        f"resume it with `staffsim {manifest.get('kind')}`"])
+                                        f"resume it with `staffsim {manifest.get('kind')} --resume {run_dir}`"])
     for key, value in (given or {}).items():
         if value is not None and key in manifest and value != manifest[key]:
             raise InputError(f"--{key.replace('_', '-')}", [f"the run was started with {key}={manifest[key]}; "
                                                             f"a resumed run keeps it (found {value})"])
-
-
-def _resume(run_dir: Path, manifest: dict[str, Any], kind: str, variants: list[Variant] | None,
-            options: dict[str, Any], fixed: dict[str, Any] | None) -> tuple[list[Variant], RunOptions]:
-    """The recorded variants and options of an unfinished run; marks the manifest running again."""
-    given = {k: options.get(k) for k in ("replications", "seed", "years")}
-    _check_resume(run_dir, manifest, kind, {**given, **(fixed or {})})
-    recorded = runs.load_variants(run_dir)
-    if variants is not None and list(map(runs.variant_record, variants)) != list(map(runs.variant_record, recorded)):
-        raise InputError(str(run_dir), ["the scenarios or sweep given differ from what this run folder recorded; "
-                                        "resume with the same files (or pass the folder alone)"])
-    opts = runs.options_from_manifest(manifest, workers=options.get("workers") or default_workers(),
-                                      backend=options.get("backend"), scheduler=options.get("scheduler"))
-    manifest["status"] = "running"
-    manifest.setdefault("resumed", []).append(store.now_iso())
-    store.write_manifest(run_dir, manifest)
-    return recorded, opts

@@ -4,35 +4,35 @@ from __future__ import annotations
 
 import click
 
-from staffsim.experiments import store
 from staffsim.experiments.runs import build_variants
 from staffsim.scenario.loading import check_scenario
-from staffsim.cli.common import handle_errors, out, print_precision_warnings, run_options, summary_table
+from staffsim.cli.common import files_or_resume, handle_errors, json_option, run_options
 from staffsim.cli.execution import execute_cli
-from staffsim.cli.validate import warning_lines
+from staffsim.cli.output import print_run
 from staffsim.cli.settings import parse_settings, read_design, set_option
+from staffsim.cli.validate import warning_lines
 
 
 @click.command("run")
-@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.argument("scenario", required=False, type=click.Path(dir_okay=False))
 @set_option
 @run_options
+@json_option
 @handle_errors
-def command(scenario: str, settings: tuple[str, ...], **options) -> None:
+def command(scenario: str | None, settings: tuple[str, ...], as_json: bool, **options) -> None:
     """Simulate SCENARIO (a YAML file or a shipped design's name) for N replications and print its metrics with 95 % CIs.
 
     Writes a run folder (manifest.json, metrics.parquet, staff_weeks.parquet,
     summary.csv, the resolved scenario) under results/ unless --out says where.
+    With --resume, SCENARIO is not needed (nor read).
     """
-    _, data, warnings = check_scenario(scenario)  # validate first: clear errors before any folder is made
-    if warnings:
-        click.echo(warning_lines(scenario, warnings), err=True)
-    if settings:  # the file itself was valid (its errors carry lines); now with the settings applied
-        _, data = read_design(scenario, parse_settings(settings))
-    variants = None if options.get("resume_dir") else build_variants([(data["name"], data)], source=scenario)
-    res = execute_cli("run", data["name"], variants, options, resume_hint=f"{scenario} ")
-    run_dir, manifest = res
-    summary = store.read_table(run_dir, "summary") if (run_dir / "summary.parquet").exists() else None
-    if summary is not None and not summary.empty:
-        out.print(summary_table(summary, f"{data['name']}: {manifest['replications']} replications, seed {manifest['seed']}"))
-        print_precision_warnings(summary)
+    variants, name = None, "run"
+    if not files_or_resume(options, scenario, "SCENARIO"):
+        _, data, warnings = check_scenario(scenario)  # validate first: clear errors before any folder is made
+        if warnings:
+            click.echo(warning_lines(scenario, warnings), err=True)
+        if settings:  # the file itself was valid (its errors carry lines); now with the settings applied
+            _, data = read_design(scenario, parse_settings(settings))
+        variants, name = build_variants([(data["name"], data)], source=scenario), data["name"]
+    run_dir, manifest = execute_cli("run", name, variants, options)
+    print_run(run_dir, manifest, as_json)

@@ -1,8 +1,9 @@
 """A run folder opened for plotting and reporting: what kind it is, whether it is whole, its tables.
 
 `open_run(path)` checks that a folder was made by `staffsim run`, `compare` or
-`sweep` and that the run finished, and reports every problem at once as an
-`InputError` (the CLI prints it and exits 2). The returned `RunFolder` reads
+`sweep`, that the run finished and that every part is whole (each file against
+the size and checksum recorded when it was written, `parts.scan`), and reports
+every problem at once as an `InputError` (the CLI prints it and exits 2). The returned `RunFolder` reads
 tables lazily and only the columns asked for, so plotting a large sweep does
 not load every staff-week into memory.
 """
@@ -18,7 +19,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import yaml
 
-from staffsim.experiments import store
+from staffsim.experiments import parts, store
 from staffsim.errors import InputError
 
 #: The kinds of run folder (of `store.KINDS`) that plot and report read: those with per-design figures.
@@ -149,7 +150,7 @@ def _problems(path: Path) -> tuple[dict[str, Any] | None, list[str]]:
     if not path.is_dir():
         return None, ["not a folder; expected a run folder made by `staffsim run`, `compare` or `sweep`"]
     if not (path / "manifest.json").is_file():
-        return None, ["not a staffsim run folder (no manifest.json); expected a folder made by "
+        return None, [store.no_manifest(path) + "; expected a folder made by "
                       "`staffsim run`, `staffsim compare` or `staffsim sweep`"]
     manifest = store.read_manifest(path)
     problems: list[str] = []
@@ -171,7 +172,29 @@ def _problems(path: Path) -> tuple[dict[str, Any] | None, list[str]]:
         problems.append("comparison.parquet is missing (it is written when a compare completes)")
     if kind == "sweep" and not (path / "points.csv").is_file():
         problems.append("points.csv is missing (every sweep folder has one)")
+    if status == "complete":
+        problems.extend(damage(path, manifest))
     return manifest, problems
+
+
+#: At most this many damaged files are named (then how many more).
+MAX_NAMED = 10
+
+
+def damage(path: Path, manifest: dict[str, Any]) -> list[str]:
+    """Every file of a complete folder that is not as written (missing, cut short, changed, or unrecorded)."""
+    journaled = store.journaled(manifest)
+    if journaled and not (path / parts.JOURNAL).is_file():
+        return [f"{parts.JOURNAL} (the record of every part) is missing, so no part can be trusted; "
+                f"recompute them with `staffsim {manifest['kind']} --resume {path}`"]
+    found = parts.scan(path, journaled)
+    bad = [str(d) for d in found.damaged]
+    bad += [f"{rel} was not written by this run (it is not in {parts.JOURNAL})" for rel in found.unrecorded]
+    if not bad:
+        return []
+    hint = f"recompute with `staffsim {manifest['kind']} --resume {path}`"
+    named = bad[:MAX_NAMED] + ([f"... and {len(bad) - MAX_NAMED} more"] if len(bad) > MAX_NAMED else [])
+    return [f"{b}; {hint}" for b in named]
 
 
 def open_run(path: str | Path) -> RunFolder:

@@ -16,10 +16,18 @@ import it and manifests record it. The function takes the replication's
 ledger and returns a DataFrame of any rows; the runner puts the `scenario`,
 `point` and `replication` columns in front and writes the table's parts next
 to the metrics (`<name>.parquet/`). Calibration counts are such tables.
+
+Stopping (`stopping`): within `stop_signals()` SIGINT, SIGTERM and SIGHUP
+raise `Stop` (a KeyboardInterrupt) in the writing process. `execute` then
+kills its worker processes, keeps the finished parts and reports
+`Outcome.interrupted`. Workers ignore those signals (the writer decides) and,
+on Linux, die with the writer even when it is killed outright (SIGKILL), so no
+worker outlives a run.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import math
 import os
@@ -27,7 +35,7 @@ import signal
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -37,6 +45,8 @@ import numpy as np
 import pandas as pd
 
 from staffsim.experiments import store
+from staffsim.experiments.parts import Damage, Scan
+from staffsim.experiments.stopping import Stop, kill_workers, stop_signals, worker_init
 from staffsim.scenario.schema import Scenario
 from staffsim.errors import InputError
 from staffsim.engine.ledger import split_years
@@ -96,13 +106,18 @@ class RunOptions:
 
 @dataclass
 class Outcome:
-    """What `execute` did: chunks run now, chunks found done, and whether it was interrupted."""
+    """What `execute` did: chunks run now, chunks found done, damaged parts redone, and whether it stopped early.
+
+    `stopped_by` says why it stopped ("SIGINT", "SIGTERM", "a worker process died"); `signal` is the signal's number."""
 
     run_dir: Path
     ran: int = 0
     skipped: int = 0
     interrupted: bool = False
     wall_seconds: float = 0.0
+    damaged: list[Damage] = field(default_factory=list)
+    stopped_by: str | None = None
+    signal: int | None = None
 
 
 def default_workers() -> int:
@@ -188,10 +203,6 @@ def run_chunk(variant: Variant, chunk: Chunk, seed: int, years: int, staff_weeks
     return out
 
 
-def _ignore_sigint() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def _iter_serial(tasks, fn) -> Iterator[tuple[Any, dict]]:
     for key, args in tasks:
         yield key, fn(*args)
@@ -199,7 +210,7 @@ def _iter_serial(tasks, fn) -> Iterator[tuple[Any, dict]]:
 
 def _iter_processes(tasks, fn, workers: int) -> Iterator[tuple[Any, dict]]:
     tasks = list(tasks)
-    with ProcessPoolExecutor(max_workers=workers, initializer=_ignore_sigint) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=worker_init, initargs=(os.getpid(),)) as pool:
         pending = {}
         it = iter(tasks)
         # keep at most 2 tasks per worker in flight: bounded memory for huge sweeps
@@ -217,6 +228,8 @@ def _iter_processes(tasks, fn, workers: int) -> Iterator[tuple[Any, dict]]:
                     if nxt is not None:
                         pending[pool.submit(fn, *nxt[1])] = nxt[0]
         finally:
+            if pending:  # stopped early (a signal, an error, or the caller closed us): no worker may outlive it
+                kill_workers(pool)
             for fut in pending:
                 fut.cancel()
             pool.shutdown(wait=True, cancel_futures=True)
@@ -284,38 +297,48 @@ def execute(
     variants: list[Variant],
     opts: RunOptions,
     progress: Callable[[int, int, int], None] | None = None,
+    found: Scan | None = None,
 ) -> Outcome:
-    """Run every chunk not yet on disk in `run_dir`, writing parts as chunks finish.
+    """Run every chunk not yet done in `run_dir`, writing parts as chunks finish.
 
+    What is done is what `store.scan` finds whole and recorded (`found`, if
+    the caller scanned already); damaged parts' chunks are recomputed.
     `progress(done_chunks, total_chunks, replications_in_chunk)` is called after
-    each chunk (and once at start with what resume found). KeyboardInterrupt
-    stops cleanly: finished parts stay, and `Outcome.interrupted` is True.
+    each chunk (and once at start with what resume found). A stop (Ctrl-C,
+    SIGTERM, a dead worker) ends cleanly: finished parts stay, the workers are
+    gone, and `Outcome.interrupted` is True.
     """
     started = time.perf_counter()
     for path in opts.tables.values():
         table_function(path)  # fail here, not in a worker
     opts.chunk_size = opts.chunk_size_for(variants)
     chunks = plan_chunks(len(variants), [opts.replications_of(v) for v in variants], opts.chunk_size)
-    done = store.done_chunks(run_dir)
-    store.clean_partial(run_dir, done)
-    todo = [c for c in chunks if (c.variant, c.index) not in done]
-    out = Outcome(run_dir=run_dir, skipped=len(chunks) - len(todo))
+    found = found if found is not None else store.scan(run_dir)
+    store.clean_partial(run_dir, found.done)
+    todo = [c for c in chunks if (c.variant, c.index) not in found.done]
+    out = Outcome(run_dir=run_dir, skipped=len(chunks) - len(todo), damaged=list(found.damaged))
     if progress:
         progress(out.skipped, len(chunks), 0)
     n_done = out.skipped
     try:
-        for (v, c), tables in _results(todo, variants, opts):
-            # secondary tables first: the metrics part marks the chunk as done
-            for name, df in tables.items():
-                if name != "metrics" and not df.empty:
-                    store.write_part(run_dir, name, v, c, df)
-            store.write_part(run_dir, "metrics", v, c, tables["metrics"])
-            out.ran += 1
-            n_done += 1
-            if progress:
-                progress(n_done, len(chunks), len(tables["metrics"]["replication"].unique()))
-    except KeyboardInterrupt:
+        with stop_signals(), contextlib.closing(_results(todo, variants, opts)) as results:
+            for (v, c), tables in results:
+                # secondary tables first: the metrics part marks the chunk as done
+                for name, df in tables.items():
+                    if name != "metrics" and not df.empty:
+                        store.write_part(run_dir, name, v, c, df)
+                store.write_part(run_dir, "metrics", v, c, tables["metrics"])
+                out.ran += 1
+                n_done += 1
+                if progress:
+                    progress(n_done, len(chunks), len(tables["metrics"]["replication"].unique()))
+    except KeyboardInterrupt as exc:
         out.interrupted = True
+        out.signal = exc.signum if isinstance(exc, Stop) else signal.SIGINT
+        out.stopped_by = signal.Signals(out.signal).name
+    except BrokenExecutor:
+        out.interrupted = True
+        out.stopped_by = "a worker process died (killed from outside, or out of memory)"
     out.wall_seconds = time.perf_counter() - started
     return out
 
