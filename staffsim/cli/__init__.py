@@ -13,7 +13,8 @@ import click
 
 from staffsim import __version__
 
-COMMAND_MODULES = ("run", "compare", "sweep", "validate", "schema", "budget", "plot", "report", "calibrate", "metrics")
+COMMAND_MODULES = ("run", "compare", "sweep", "validate", "schema", "budget", "plot", "report", "calibrate", "metrics",
+                   "assumptions")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
