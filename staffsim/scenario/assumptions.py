@@ -160,7 +160,7 @@ def overrides(scenario: Scenario, values: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for path, v in values.items():
         f = schema_field(path)
-        v = _plain(v, f is not None and f.integer)
+        v = _plain(v, f)
         if f is not None and f.index is not None:
             whole = path.rsplit(".", 1)[0]
             cur = list(out.get(whole, scenario_value(scenario, whole)))
@@ -171,9 +171,12 @@ def overrides(scenario: Scenario, values: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _plain(v: Any, integer: bool) -> Any:
+def _plain(v: Any, f: Field | None) -> Any:
+    """numpy scalars as Python ones; a number as the field's type (paths the schema does not type: as given)."""
     v = v.item() if hasattr(v, "item") else v
-    return int(round(v)) if integer else float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+    if f is None or isinstance(v, bool) or not isinstance(v, (int, float)):
+        return v
+    return int(round(v)) if f.integer else float(v)
 
 
 # ------------------------------------------------------------------------------ the priors file
