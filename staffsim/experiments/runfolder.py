@@ -22,7 +22,7 @@ from staffsim.experiments import store
 from staffsim.errors import InputError
 
 #: The kinds of run folder (of `store.KINDS`) that plot and report read: those with per-design figures.
-KINDS = ("run", "compare", "sweep")
+KINDS = ("run", "compare", "sweep", "sensitivity")
 
 
 @dataclass

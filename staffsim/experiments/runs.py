@@ -200,6 +200,10 @@ def finish(run_dir: Path, variants: list[Variant], kind: str) -> None:
         from staffsim.experiments.budget import write_budget  # imports this module
 
         write_budget(run_dir)
+    elif kind == "sensitivity":
+        from staffsim.experiments.sensitivity import write_sensitivity  # imports this module
+
+        write_sensitivity(run_dir)
 
 
 def run_in(

@@ -12,6 +12,7 @@
     <run>/comparison.parquet|csv   compare only: paired differences from the baseline
     <run>/calibration.parquet|csv  calibrate only: each published target beside its estimate
     <run>/budget_costs.parquet|csv, budget_levers.parquet|csv   budget only: cost, gap and levers
+    <run>/sensitivity.parquet|csv  sensitivity only: ranked indices per metric and parameter (experiments.sensitivity)
 
 Parts are written atomically (temporary file, then rename) as chunks finish,
 so a killed run leaves only whole parts; the set of part files is the record
@@ -39,7 +40,7 @@ from staffsim import __version__
 from staffsim.errors import InputError
 
 #: The kinds of run folder, by the command that makes them.
-KINDS = ("run", "compare", "sweep", "calibrate", "budget")
+KINDS = ("run", "compare", "sweep", "calibrate", "budget", "sensitivity")
 PART = re.compile(r"^part-p(\d+)-c(\d+)\.parquet$")
 PACKAGES = ("simpy", "numpy", "pandas", "pyarrow", "scipy", "pydantic", "click", "seaborn", "matplotlib", "dask", "distributed")
 

@@ -37,6 +37,7 @@ from staffsim.present.format import MISSING, format_range, format_value, metric_
 from staffsim.present.plots import DPI, Options, make_figures
 from staffsim.present.plots.base import nice_param, money_unit, summary_rows
 from staffsim.present.plots.palette import design_colors
+from staffsim.present.uncertainty import report_sections
 from staffsim.experiments.runfolder import RunFolder, inside
 
 GENERATOR = "staffsim report"  # in <meta name="generator">: a report.html with it may be replaced by a new one
@@ -242,6 +243,8 @@ def default_title(run: RunFolder) -> str:
         return f"{len(run.scenarios)} staffing designs compared"
     if run.kind == "sweep":
         return f"How the designs respond to {' and '.join(nice_param(p) for p in run.parameters)}"
+    if run.kind == "sensitivity":
+        return f"What the results of {' and '.join(run.scenarios)} depend on"
     return f"The {run.scenarios[0]} staffing design, simulated" if run.scenarios else "Simulation results"
 
 
@@ -272,6 +275,7 @@ def build_report(run: RunFolder, opts: ReportOptions | None = None) -> tuple[str
         notes=markdown_to_html(opts.notes) if opts.notes and opts.notes.strip() else None,
         designs=[{"name": d, "colour": colours[d]} for d in designs],
         table=headline_table(run, designs),
+        sections=report_sections(run),
         figures=images,
         skipped=notes,
         assumptions=[{"name": d, "colour": colours[d], "lines": describe_design(run.designs[d])}
