@@ -29,7 +29,7 @@ from staffsim.experiments.runfolder import open_run
 from staffsim.experiments.runner import RunOptions, Variant, default_workers
 from staffsim.metrics.registry import compute_metrics
 from staffsim.scenario.assumptions import overrides as element_overrides
-from staffsim.scenario.loading import apply_overrides, read_scenario, scenario_from_dict, scenario_to_dict
+from staffsim.scenario.loading import apply_overrides, load_scenario, scenario_from_dict, scenario_to_dict
 from staffsim.scenario.schema import Scenario
 
 __all__ = ["Design", "as_scenario", "evaluate", "experiment", "open_run", "replication_seed"]
@@ -38,18 +38,21 @@ Design = str | Path | Mapping[str, Any] | Scenario
 
 
 def as_scenario(design: Design, overrides: Mapping[str, Any] | None = None) -> Scenario:
-    """The validated scenario of a design with `overrides` applied (`InputError` on a bad path or value)."""
+    """The validated scenario of a design with `overrides` applied (`InputError` on a bad path or value).
+
+    Overrides apply to the design's resolved form, however its file was written.
+    """
     if isinstance(design, Scenario):
-        base, raw, source = design, None, design.name
+        base, source = design, design.name
     elif isinstance(design, Mapping):
-        raw, source = dict(design), str(design.get("name", "<design>"))
-        base = scenario_from_dict(raw, source=source)
+        source = str(design.get("name", "<design>"))
+        base = scenario_from_dict(dict(design), source=source)
     else:
-        (base, raw), source = read_scenario(design), str(design)
+        base, source = load_scenario(design), str(design)
     if not overrides:
         return base
-    raw = raw if raw is not None else scenario_to_dict(base)
-    return scenario_from_dict(apply_overrides(raw, element_overrides(base, overrides), source=source), source=source)
+    data = apply_overrides(scenario_to_dict(base), element_overrides(base, overrides), source=source)
+    return scenario_from_dict(data, source=source)
 
 
 def evaluate(design: Design, overrides: Mapping[str, Any] | None = None, seed: int = 1, replication: int = 0,

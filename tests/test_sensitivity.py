@@ -23,7 +23,7 @@ INERT = ("costs.long_term_sub_day_rate", "workforce.hiring.delay_shape")  # cann
 def toy():
     data = small_scenario(**{"workforce.static": True})
     data["name"] = "toy"
-    return [("toy", scenario_from_dict(data), data)]
+    return [("toy", scenario_from_dict(data))]
 
 
 def params():
@@ -52,14 +52,14 @@ def test_a_known_toy_ranks_the_driver_first_and_gives_inert_parameters_nothing(m
     if method == "morris":
         assert t.loc[DRIVER, "mu_star"] > 1.0  # absence days per year move by days across 4-16
     else:
-        assert t.loc[DRIVER, "ST"] > 0.8
+        assert t.loc[DRIVER, "ST"] > 0.5  # the only driver: ~1, estimated from 16 base samples
 
 
 def test_a_contrast_gives_the_same_indices_serial_and_on_processes(tmp_path):
     a = small_scenario()
     b = small_scenario(**{"policies.substitutes.pool_size": 0})
     b["name"] = "nosubs"
-    designs = [("small", scenario_from_dict(a), a), ("nosubs", scenario_from_dict(b), b)]
+    designs = [("small", scenario_from_dict(a)), ("nosubs", scenario_from_dict(b))]
     design = Design("morris", params(), ("uncovered_absence_share", "burnout_share"), 4, resamples=100, seed=3)
     serial = run_sensitivity(designs, design, replications=2, run_dir=tmp_path / "s", backend="serial")
     procs = run_sensitivity(designs, design, replications=2, run_dir=tmp_path / "p", backend="processes", workers=2)

@@ -111,7 +111,7 @@ def command(scenarios: tuple[str, ...], method: str, samples: int | None, metric
         labels = unique_labels([sc.name for sc, _ in read])
         design = Design(method, tuple(parse_params(params)), tuple(metrics or DEFAULT_METRICS),
                         samples or DEFAULT_SAMPLES[method], levels, resamples, options["seed"])
-        variants, points, extra = prepare(design, [(lab, sc, raw) for lab, (sc, raw) in zip(labels, read)])
+        variants, points, extra = prepare(design, [(lab, sc) for lab, (sc, _) in zip(labels, read)])
         name = "sensitivity-" + "-".join(labels)
     defaults = {"replications": options["replications"], "seed": options["seed"], "staff_weeks": False, "yearly": False}
     run_dir, manifest = execute_cli("sensitivity", name, variants, {**options, **typed}, defaults, extra, points,

@@ -36,7 +36,7 @@ from staffsim.experiments import runs, store
 from staffsim.experiments.runner import RunOptions, Variant
 from staffsim.metrics.registry import METRICS
 from staffsim.scenario.assumptions import Assumption, custom, overrides
-from staffsim.scenario.loading import apply_overrides, scenario_from_dict
+from staffsim.scenario.loading import apply_overrides, scenario_from_dict, scenario_to_dict
 from staffsim.scenario.schema import Scenario
 
 METHODS = ("morris", "sobol")
@@ -124,20 +124,25 @@ def points_frame(design: Design, unit: np.ndarray) -> pd.DataFrame:
     return df
 
 
-def variants_at(designs: list[tuple[str, Scenario, dict]], points: pd.DataFrame) -> list[Variant]:
-    """One variant per design (label, scenario, raw dict) and point, every one validated first."""
+def variants_at(designs: list[tuple[str, Scenario]], points: pd.DataFrame) -> list[Variant]:
+    """One variant per design (label, scenario) and point, every one validated first.
+
+    Overrides apply to each scenario's resolved form, however its file was written.
+    """
     params = [c for c in points.columns if c != "point"]
     out, problems = [], []
-    for label, sc, raw in designs:
+    for label, sc in designs:
+        resolved = scenario_to_dict(sc)
         for row in points.to_dict("records"):
             point = int(row["point"])
+            where = f"{label} point {point}"
             try:
-                data = apply_overrides(raw, overrides(sc, {p: row[p] for p in params}), source=f"{label} point {point}")
-                out.append(Variant(label, point, scenario_from_dict(data, source=f"{label} point {point}").model_dump_json()))
+                data = apply_overrides(resolved, overrides(sc, {p: row[p] for p in params}), source=where)
+                out.append(Variant(label, point, scenario_from_dict(data, source=where).model_dump_json()))
             except InputError as err:
                 problems.extend(f"{label}, point {point}: {p}" for p in err.problems)
     if problems:
-        raise InputError("sensitivity", problems[:20] + ([f"... and {len(problems) - 20} more"] if len(problems) > 20 else []))
+        raise InputError("points", problems[:20] + ([f"... and {len(problems) - 20} more"] if len(problems) > 20 else []))
     return out
 
 
@@ -151,11 +156,11 @@ def manifest_fields(design: Design, labels: list[str], n_points: int) -> dict[st
     }
 
 
-def prepare(design: Design, designs: list[tuple[str, Scenario, dict]]) -> tuple[list[Variant], pd.DataFrame, dict]:
-    """The variants, points and manifest fields of a sensitivity run of `designs` (label, scenario, raw dict)."""
+def prepare(design: Design, designs: list[tuple[str, Scenario]]) -> tuple[list[Variant], pd.DataFrame, dict]:
+    """The variants, points and manifest fields of a sensitivity run of `designs` (label, scenario)."""
     check(design)
     pts = points_frame(design, unit_points(design))
-    labels = [label for label, _, _ in designs]
+    labels = [label for label, _ in designs]
     return variants_at(designs, pts), pts, manifest_fields(design, labels, len(pts))
 
 
@@ -237,7 +242,7 @@ def write_sensitivity(run_dir: Path) -> pd.DataFrame:
     return table
 
 
-def run_sensitivity(designs: list[tuple[str, Scenario, dict]], design: Design, replications: int = 4,
+def run_sensitivity(designs: list[tuple[str, Scenario]], design: Design, replications: int = 4,
                     run_dir: Path | None = None, backend: str = "serial", workers: int = 1,
                     progress: Callable[[int, int, int], None] | None = None) -> pd.DataFrame:
     """Run a sensitivity analysis (in `run_dir`, or a temporary folder) and return its table (library use)."""

@@ -96,6 +96,18 @@ class Assumption:
             x = lo + u * (hi - lo)
         return np.rint(x) if self.integer else x
 
+    def unit(self, v: np.ndarray | float) -> np.ndarray:
+        """Where values lie in the unit cube: the distribution's CDF (the inverse of `value`, before rounding)."""
+        v = np.clip(np.asarray(v, dtype=float), float(self.low), float(self.high))
+        lo, hi = float(self.low), float(self.high)
+        if self.distribution == "loguniform":
+            return (np.log(v) - math.log(lo)) / (math.log(hi) - math.log(lo))
+        if self.distribution == "triangular":
+            m = float(self.mode)
+            return np.where(v < m, (v - lo) ** 2 / ((hi - lo) * (m - lo) or 1.0),
+                            1 - (hi - v) ** 2 / ((hi - lo) * (hi - m) or 1.0))
+        return (v - lo) / (hi - lo)
+
     def range_text(self) -> str:
         if not self.uncertain:
             return ""
