@@ -29,10 +29,11 @@ _API = ("evaluate", "experiment", "open_run", "replication_seed")
 
 def __getattr__(name: str):
     """The experimenters' API (`staffsim.api`), imported on first use: `import staffsim` stays light."""
-    if name in _API:
-        from staffsim import api
+    if name in _API or name == "api":
+        import importlib
 
-        return getattr(api, name)
+        api = importlib.import_module("staffsim.api")
+        return api if name == "api" else getattr(api, name)
     raise AttributeError(f"module 'staffsim' has no attribute {name!r}")
 
 

@@ -283,6 +283,15 @@ def estimate(t: Target, data: _Replications) -> tuple[float, float, float] | Non
     return (log_survival_ratio(*data.cohort), *_bootstrap_interval(data.cohort, data.seed))
 
 
+def at_risk(t: Target, data: _Replications) -> float:
+    """The people a pooled-rate target's estimate is over (its denominators summed); NaN for other targets."""
+    if t.kind == "ratio":
+        return float(_column(data.denominators, t.key, 0.0).sum())
+    if t.kind == "burnout":
+        return float(_column(data.burnout, "teachers", 0.0).sum())
+    return float("nan")
+
+
 def calibration_table(run_dir: Path) -> pd.DataFrame:
     """The calibration table of a "calibrate" run folder, from its stored parts (see the module).
 

@@ -14,6 +14,8 @@
     <run>/budget_costs.parquet|csv, budget_levers.parquet|csv   budget only: cost, gap and levers
     <run>/sensitivity.parquet|csv  sensitivity only: ranked indices per metric and parameter (experiments.sensitivity)
 
+A "fit" folder (`calibrate --fit`) holds one "wave" run folder per wave and its own tables (experiments.fit).
+
 Parts are written atomically (temporary file, then rename) as chunks finish,
 so a killed run leaves only whole parts; the set of part files is the record
 of what is done, which is what `--resume` reads.
@@ -40,7 +42,7 @@ from staffsim import __version__
 from staffsim.errors import InputError
 
 #: The kinds of run folder, by the command that makes them.
-KINDS = ("run", "compare", "sweep", "calibrate", "budget", "sensitivity")
+KINDS = ("run", "compare", "sweep", "calibrate", "budget", "sensitivity", "fit", "wave")
 PART = re.compile(r"^part-p(\d+)-c(\d+)\.parquet$")
 PACKAGES = ("simpy", "numpy", "pandas", "pyarrow", "scipy", "pydantic", "click", "seaborn", "matplotlib", "dask", "distributed")
 

@@ -245,6 +245,8 @@ def default_title(run: RunFolder) -> str:
         return f"How the designs respond to {' and '.join(nice_param(p) for p in run.parameters)}"
     if run.kind == "sensitivity":
         return f"What the results of {' and '.join(run.scenarios)} depend on"
+    if run.kind == "fit":
+        return f"Calibrating {run.scenarios[0]}: the parameter sets that reproduce the published figures"
     return f"The {run.scenarios[0]} staffing design, simulated" if run.scenarios else "Simulation results"
 
 

@@ -49,9 +49,57 @@ def sensitivity_section(run: RunFolder) -> dict[str, Any] | None:
     return _section("What the results depend on", intro, ["outcome", "rank", "assumption", "effect"], rows)
 
 
+def _target_value(v: float, unit: str) -> str:
+    if pd.isna(v):
+        return "–"
+    return f"{100 * v:.1f} %" if unit == "share" else f"{v:.3g}"
+
+
+def fit_sections(run: RunFolder) -> list[dict[str, Any]]:
+    """Targets vs ensemble, and the parameters the targets narrowed (a fit folder)."""
+    targets, ranges = run.read("fit_targets"), run.read("fit_ranges")
+    if targets.empty:
+        return []
+    m = run.manifest
+    n = int(m.get("ensemble_size", 0))
+    rows = [[r.label, _target_value(r.value, r.unit), f"{_target_value(r.low, r.unit)} to {_target_value(r.high, r.unit)}",
+             _target_value(r.default, r.unit),
+             "–" if pd.isna(r.ensemble_low) else f"{_target_value(r.ensemble_low, r.unit)} to "
+                                                 f"{_target_value(r.ensemble_high, r.unit)}",
+             f"{100 * r.ruled_out_share:.0f} %"] for r in targets.itertuples()]
+    intro = (f"{m.get('points_run', '?')} parameter sets drawn from the assumptions table were each simulated "
+             f"{m.get('replications')} times in up to {m.get('waves')} waves, each wave refocused where the last found "
+             f"plausible sets. A set is kept when every target is within {m.get('cutoff', 3):g} standard deviations "
+             "(the target's band and the simulation's noise together). The table compares each published figure with "
+             "the scenario as written and with the kept sets.")
+    notes = []
+    if n == 0:
+        from staffsim.experiments.history_matching import ruled_out_everything
+
+        blocking = ruled_out_everything(targets)
+        notes.append("No parameter set was kept. " + (f"These targets ruled out every set: {', '.join(blocking)}."
+                     if blocking else "No single target ruled out every set; together they did."))
+    out = [_section("Targets vs ensemble", intro, ["target", "published", "band", "as written", "kept sets",
+                                                   "sets ruled out"], rows, notes)]
+    narrowed = ranges[ranges["kept_share"] < 0.95] if n else ranges.iloc[:0]
+    if not narrowed.empty:
+        rows = [[nice_param(r.parameter), f"{r.low:g} to {r.high:g}", f"{r.default:.3g}",
+                 f"{r.ensemble_low:.3g} to {r.ensemble_high:.3g}", f"{100 * r.kept_share:.0f} %"]
+                for r in narrowed.itertuples()]
+        out.append(_section("What the targets pin down", f"{n} parameter sets were kept. These assumptions were "
+                            "narrowed by the published figures; the others remain as uncertain as the assumptions "
+                            "table says.", ["assumption", "plausible range", "as written", "kept sets", "range kept"],
+                            rows))
+    return out
+
+
 def report_sections(run: RunFolder) -> list[dict[str, Any]]:
     """The uncertainty sections this run folder supports, in reading order."""
-    found = [sensitivity_section(run) if run.kind == "sensitivity" else None]
+    found: list[dict[str, Any] | None] = []
+    if run.kind == "sensitivity":
+        found.append(sensitivity_section(run))
+    if run.kind == "fit":
+        found.extend(fit_sections(run))
     return [s for s in found if s is not None]
 
 

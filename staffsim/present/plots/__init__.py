@@ -14,7 +14,8 @@ For `run` and `compare` folders the figures are:
 
 for `sweep` folders: each metric against each swept parameter, and a heatmap
 over two parameters (`sweep`); for `sensitivity` folders the assumptions ranked
-by their effect on each metric (`sensitivity`). A figure the run folder has no data for is
+by their effect on each metric (`sensitivity`); for `fit` folders the accepted
+parameter sets within the plausible ranges (`fit`). A figure the run folder has no data for is
 skipped with a one-line reason. docs/figures.md says how to read each one.
 """
 
@@ -59,8 +60,15 @@ def _sensitivity_figures() -> list[Callable]:
     return [sensitivity.ranked]
 
 
+def _fit_figures() -> list[Callable]:
+    from staffsim.present.plots import fit
+
+    return [fit.accepted_ranges]
+
+
 #: The figures of each kind of run folder (others: the design figures).
-FIGURES_BY_KIND: dict[str, Callable[[], list[Callable]]] = {"sweep": _sweep_figures, "sensitivity": _sensitivity_figures}
+FIGURES_BY_KIND: dict[str, Callable[[], list[Callable]]] = {"sweep": _sweep_figures, "sensitivity": _sensitivity_figures,
+                                                            "fit": _fit_figures}
 
 
 def select_designs(run: RunFolder, opts: Options) -> tuple[list[str], list[str]]:
