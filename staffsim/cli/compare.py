@@ -17,9 +17,12 @@ from staffsim.cli.execution import execute_cli
 
 @click.command("compare")
 @click.argument("scenarios", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--ensemble", "ensemble", type=click.Path(file_okay=False), default=None, metavar="FIT",
+              help="Also compare over the calibrated ensemble of FIT (`calibrate --fit`): intervals with parameter "
+                   "uncertainty beside the seed-only ones, P(better), and which conclusions survive.")
 @run_options
 @handle_errors
-def command(scenarios: tuple[str, ...], **options) -> None:
+def command(scenarios: tuple[str, ...], ensemble: str | None, **options) -> None:
     """Compare SCENARIOS (YAML files; the first is the baseline) on the same random numbers.
 
     Prints each metric for each design with its 95 % CI and the paired
@@ -44,13 +47,19 @@ def command(scenarios: tuple[str, ...], **options) -> None:
         labels = unique_labels([d["name"] for d in designs])
         check_same_money(validated)  # costs in different currencies or price years are never compared
         variants = build_variants(list(zip(labels, designs)))
+        if ensemble:
+            from staffsim.cli.ensemble import check_ensemble
+
+            check_ensemble(ensemble, list(zip(labels, validated)))
         names = list(dict.fromkeys(d["name"] for d in designs))
         name = "compare-" + "-".join(names)
         if len(name) > 60:
             name = f"compare-{names[0]}-and-{len(names) - 1}-more"
     elif not options.get("resume_dir"):
         raise InputError("compare", ["expected at least one scenario file (the first is the baseline)"])
-    run_dir, manifest = execute_cli("compare", name, variants, options, resume_hint=" ".join(scenarios) + " " if scenarios else "")
+    hint = " ".join(scenarios) + " " if scenarios else ""
+    extra = {"ensemble": str(ensemble)} if ensemble else None
+    run_dir, manifest = execute_cli("compare", name, variants, options, extra_manifest=extra, resume_hint=hint)
     comp = store.read_table(run_dir, "comparison")
     if not comp.empty:
         out.print(comparison_table(comp, f"{len(manifest['scenarios'])} designs, {manifest['replications']} replications each, "
@@ -59,3 +68,7 @@ def command(scenarios: tuple[str, ...], **options) -> None:
         if not decision.empty:
             out.print(render_decision_table(decision, run_money(run_dir)))
         print_precision_warnings(store.read_table(run_dir, "summary"))
+    if manifest.get("ensemble"):
+        from staffsim.cli.ensemble import ensemble_part
+
+        ensemble_part(run_dir, manifest, options, hint)

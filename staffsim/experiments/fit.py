@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from staffsim.experiments import runs, store
+from staffsim.experiments import store
 from staffsim.experiments.calibration import TABLES
 from staffsim.experiments.history_matching import (
     FitSpec, check, ensemble_table, evaluate_points, ranges_table, refocus, target_records, targets_from_records,
@@ -33,13 +33,13 @@ from staffsim.experiments.history_matching import (
 )
 from staffsim.experiments.runner import RunOptions
 from staffsim.experiments.sensitivity import variants_at
+from staffsim.experiments.subrun import Progress, run_or_resume
 from staffsim.scenario.assumptions import custom, scenario_value
 from staffsim.scenario.loading import dump_scenario, scenario_from_dict
 from staffsim.scenario.schema import Scenario
 
 #: The per-replication tables a wave stores (those the targets are read from).
 WAVE_TABLES = {k: v for k, v in TABLES.items() if k != "cohort_survival"}
-Progress = Callable[[int, int, int], None]
 
 
 def start_fit(run_dir: Path, scenario: Scenario, spec: FitSpec, command: list[str] | None = None) -> dict[str, Any]:
@@ -81,30 +81,13 @@ def _wave_points(spec: FitSpec, scenario: Scenario, wave: int, box) -> pd.DataFr
     return pts
 
 
-def _run_wave(wave_dir: Path, make_points: Callable[[], pd.DataFrame], scenario: Scenario, spec: FitSpec,
-              execution: dict[str, Any], bar: Callable[[int], ContextManager[Progress]] | None) -> bool:
-    """Start (or resume) one wave's runner folder and run what is not done; False when interrupted."""
-    if not (wave_dir / "manifest.json").is_file():
-        pts = make_points()
-        variants = variants_at([(scenario.name, scenario)], pts)
-        opts = RunOptions(replications=spec.replications, seed=spec.seed, staff_weeks=False, yearly=False,
-                          tables=dict(WAVE_TABLES), **execution)
-        opts.chunk_size = opts.chunk_size_for(variants)
-        manifest = runs.start("wave", wave_dir, variants, opts, {"points": len(pts)}, pts,
-                              command=["staffsim calibrate --fit (a wave)"])
-    else:
-        manifest = store.read_manifest(wave_dir)
-        if manifest.get("status") == "complete":
-            return True
-        variants = runs.load_variants(wave_dir)
-        opts = runs.options_from_manifest(manifest, **{k: execution.get(k) for k in ("workers", "backend", "scheduler")})
-    total = opts.total_replications(variants)
-    if bar is None:
-        outcome, _ = runs.run(wave_dir, variants, opts, manifest)
-    else:
-        with bar(total) as progress:
-            outcome, _ = runs.run(wave_dir, variants, opts, manifest, progress)
-    return not outcome.interrupted
+def _wave_plan(spec: FitSpec, scenario: Scenario, wave: int, box, execution: dict[str, Any]):
+    """What a new wave runs: one variant per point, `replications` each, storing the targets' count tables."""
+    pts = _wave_points(spec, scenario, wave, box)
+    variants = variants_at([(scenario.name, scenario)], pts)
+    opts = RunOptions(replications=spec.replications, seed=spec.seed, staff_weeks=False, yearly=False,
+                      tables=dict(WAVE_TABLES), **execution)
+    return variants, opts, {"wave": wave, "points": len(pts)}, pts
 
 
 def _evaluate_wave(wave_dir: Path, spec: FitSpec, wave: int) -> pd.DataFrame:
@@ -141,7 +124,8 @@ def fit(run_dir: Path, execution: dict[str, Any] | None = None,
     scored = []
     for wave in range(1, spec.waves + 1):
         wave_dir = run_dir / f"wave-{wave}"
-        ok = _run_wave(wave_dir, lambda w=wave, b=box: _wave_points(spec, scenario, w, b), scenario, spec, execution, bar)
+        ok = run_or_resume(wave_dir, "wave", lambda w=wave, b=box: _wave_plan(spec, scenario, w, b, execution),
+                           execution, bar, "staffsim calibrate --fit (a wave)")
         if not ok:
             manifest.update(status="interrupted", interrupted=store.now_iso())
             store.write_manifest(run_dir, manifest)

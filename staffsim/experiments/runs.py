@@ -28,7 +28,7 @@ from staffsim.experiments.stats import compare as compare_stats
 T = TypeVar("T")
 
 #: Variant fields recorded in variants.jsonl only when set (see `Variant`).
-OVERRIDES = ("seed", "years", "replications")
+OVERRIDES = ("seed", "years", "replications", "first_replication")
 
 
 def unique_labels(names: list[str]) -> list[str]:

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from staffsim.experiments.runfolder import RunFolder
-from staffsim.present.format import format_value, metric_label
+from staffsim.present.format import format_range, format_value, metric_label
 from staffsim.present.plots.base import nice_param
 
 TOP = 8  # parameters shown per metric
@@ -93,6 +93,83 @@ def fit_sections(run: RunFolder) -> list[dict[str, Any]]:
     return out
 
 
+# ------------------------------------------------------------------------------ compare --ensemble
+
+def headline_metrics(table: pd.DataFrame) -> list[str]:
+    """The decision table's metrics the ensemble comparison holds, in their order."""
+    from staffsim.experiments.decision import DECISION_METRICS
+
+    present = set(table["metric"])
+    return [m for m in DECISION_METRICS if m in present]
+
+
+def uncertainty_rows(table: pd.DataFrame, money: str | None = None) -> list[list[str]]:
+    """Per headline metric and design: as written [seed-only CI], with parameter uncertainty [interval], and for
+    each design but the baseline the same for the difference, P(better) and the verdict."""
+    rows = []
+    for metric in headline_metrics(table):
+        name, unit = metric_label(metric, money)
+        for r in table[table["metric"] == metric].itertuples():
+            base = pd.isna(getattr(r, "diff", float("nan")))
+            cells = [f"{name} ({unit})" if r.Index == table[table["metric"] == metric].index[0] else "", r.scenario,
+                     f"{format_value(r.mean, metric, compact=True)} [{format_range(r.ci_low, r.ci_high, metric)}]",
+                     f"{format_value(r.ens_mean, metric, compact=True)} [{format_range(r.ens_low, r.ens_high, metric)}]"]
+            if base:
+                cells += ["baseline", "", "", ""]
+            else:
+                cells += [f"{format_value(r.diff, metric, signed=True, compact=True)} "
+                          f"[{format_range(r.diff_ci_low, r.diff_ci_high, metric, signed=True)}]",
+                          f"{format_value(r.ens_diff, metric, signed=True, compact=True)} "
+                          f"[{format_range(r.ens_diff_low, r.ens_diff_high, metric, signed=True)}]",
+                          "–" if pd.isna(r.p_better) else f"{100 * r.p_better:.0f} %", str(r.verdict)]
+            rows.append(cells)
+    return rows
+
+
+UNCERTAINTY_COLUMNS = ["measure", "design", "as written [95 % CI]", "with parameter uncertainty",
+                       "difference as written", "difference with parameter uncertainty", "P(better)", "conclusion"]
+
+
+def verdict_sentences(table: pd.DataFrame, money: str | None = None) -> list[str]:
+    """Which differences from the baseline survive parameter uncertainty, in plain words (headline metrics)."""
+    out = []
+    baseline = table["scenario"].iloc[0] if len(table) else ""
+    for metric in headline_metrics(table):
+        name, _ = metric_label(metric, money)
+        for r in table[(table["metric"] == metric) & table["diff"].notna()].itertuples():
+            diff = format_value(r.diff, metric, signed=True, compact=True)
+            if r.verdict == "survives":
+                better = "better" if r.p_better >= 0.5 else "worse"
+                out.append(f"{name}: {r.scenario} differs from {baseline} by {diff}, and the difference survives what "
+                           f"we do not know about the parameters ({format_range(r.ens_diff_low, r.ens_diff_high, metric, signed=True)}; "
+                           f"{r.scenario} does {better} in {100 * max(r.p_better, 1 - r.p_better):.0f} % of the draws).")
+            elif r.verdict == "does not survive":
+                out.append(f"{name}: {r.scenario} differs from {baseline} by {diff} as written, but not once the "
+                           f"parameters' uncertainty is included ({format_range(r.ens_diff_low, r.ens_diff_high, metric, signed=True)}): "
+                           "do not rely on this difference.")
+            else:
+                out.append(f"{name}: no clear difference between {r.scenario} and {baseline}, with or without the "
+                           "parameters' uncertainty.")
+    return out
+
+
+def ensemble_section(run: RunFolder) -> dict[str, Any] | None:
+    """What survives parameter uncertainty (a comparison made with --ensemble)."""
+    t = run.read("ensemble_comparison")
+    if t.empty:
+        return None
+    from staffsim.present.plots.base import money_unit
+
+    money = money_unit(run)
+    m = run.manifest
+    intro = (f"Each design was also simulated over the calibrated ensemble ({m.get('ensemble')}): in replication r "
+             "every design ran with the same parameter set drawn from those that reproduce the published figures. "
+             "The intervals with parameter uncertainty add the spread those sets cause to the random-seed interval; "
+             "P(better) is the share of the draws in which the design does better than the baseline.")
+    return _section("What survives what we do not know", intro, UNCERTAINTY_COLUMNS, uncertainty_rows(t, money),
+                    verdict_sentences(t, money))
+
+
 def report_sections(run: RunFolder) -> list[dict[str, Any]]:
     """The uncertainty sections this run folder supports, in reading order."""
     found: list[dict[str, Any] | None] = []
@@ -100,6 +177,8 @@ def report_sections(run: RunFolder) -> list[dict[str, Any]]:
         found.append(sensitivity_section(run))
     if run.kind == "fit":
         found.extend(fit_sections(run))
+    if run.kind == "compare":
+        found.append(ensemble_section(run))
     return [s for s in found if s is not None]
 
 

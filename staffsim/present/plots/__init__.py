@@ -42,10 +42,10 @@ INDEX = ".staffsim-figures.json"  # which files in figures/ `staffsim plot` wrot
 
 
 def _design_figures() -> list[Callable]:
-    from staffsim.present.plots import outcomes, timeline, timeuse
+    from staffsim.present.plots import ensemble, outcomes, timeline, timeuse
 
     return [timeline.planning_by_week, timeline.exhaustion_by_week, timeuse.time_use,
-            outcomes.small_groups, outcomes.workforce, outcomes.tradeoff]
+            outcomes.small_groups, outcomes.workforce, outcomes.tradeoff, ensemble.differences]
 
 
 def _sweep_figures() -> list[Callable]:
