@@ -22,7 +22,7 @@ from staffsim.experiments import store
 from staffsim.errors import InputError
 
 #: The kinds of run folder (of `store.KINDS`) that plot and report read: those with per-design figures.
-KINDS = ("run", "compare", "sweep", "sensitivity", "fit")
+KINDS = ("run", "compare", "sweep", "sensitivity", "fit", "explain")
 #: Kinds whose folder holds a table of its own instead of per-replication metrics (a fit's waves hold those).
 TABLE_KINDS = {"fit": "ensemble"}
 

@@ -204,6 +204,10 @@ def finish(run_dir: Path, variants: list[Variant], kind: str) -> None:
         from staffsim.experiments.sensitivity import write_sensitivity  # imports this module
 
         write_sensitivity(run_dir)
+    elif kind == "explain":
+        from staffsim.experiments.explain import write_explain
+
+        write_explain(run_dir)
 
 
 def run_in(

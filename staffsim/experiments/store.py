@@ -13,6 +13,8 @@
     <run>/calibration.parquet|csv  calibrate only: each published target beside its estimate
     <run>/budget_costs.parquet|csv, budget_levers.parquet|csv   budget only: cost, gap and levers
     <run>/sensitivity.parquet|csv  sensitivity only: ranked indices per metric and parameter (experiments.sensitivity)
+    <run>/explain.parquet|csv      explain only: the gap carried by each mechanism (experiments.explain)
+    <run>/ensemble_comparison.parquet|csv, <run>/ensemble/   compare --ensemble: the designs over a fit's ensemble
 
 A "fit" folder (`calibrate --fit`) holds one "wave" run folder per wave and its own tables (experiments.fit).
 
@@ -42,7 +44,7 @@ from staffsim import __version__
 from staffsim.errors import InputError
 
 #: The kinds of run folder, by the command that makes them.
-KINDS = ("run", "compare", "sweep", "calibrate", "budget", "sensitivity", "fit", "wave")
+KINDS = ("run", "compare", "sweep", "calibrate", "budget", "sensitivity", "fit", "wave", "ensemble", "explain")
 PART = re.compile(r"^part-p(\d+)-c(\d+)\.parquet$")
 PACKAGES = ("simpy", "numpy", "pandas", "pyarrow", "scipy", "pydantic", "click", "seaborn", "matplotlib", "dask", "distributed")
 

@@ -247,6 +247,8 @@ def default_title(run: RunFolder) -> str:
         return f"What the results of {' and '.join(run.scenarios)} depend on"
     if run.kind == "fit":
         return f"Calibrating {run.scenarios[0]}: the parameter sets that reproduce the published figures"
+    if run.kind == "explain":
+        return f"Why {' and '.join(run.scenarios)} differ in {run.manifest.get('metric')}"
     return f"The {run.scenarios[0]} staffing design, simulated" if run.scenarios else "Simulation results"
 
 

@@ -170,6 +170,44 @@ def ensemble_section(run: RunFolder) -> dict[str, Any] | None:
                     verdict_sentences(t, money))
 
 
+# ------------------------------------------------------------------------------ explain
+
+def explain_rows(table: pd.DataFrame) -> list[list[str]]:
+    """As written, each channel (largest contribution first), every channel off, interactions: text cells."""
+    metric = table["metric"].iloc[0]
+
+    def fmt(v: float, lo: float, hi: float) -> str:
+        if pd.isna(v):
+            return ""
+        return f"{format_value(v, metric, signed=True, compact=True)} [{format_range(lo, hi, metric, signed=True)}]"
+
+    first, last = table.iloc[0], table[table["condition"] == "every channel off"].iloc[0]
+    channels = table[table["contribution"].notna() & (table["condition"] != "interactions")]
+    channels = channels.reindex(channels["contribution"].abs().sort_values(ascending=False).index)
+    rows = [["the gap as written", fmt(first.gap, first.gap_low, first.gap_high), ""]]
+    rows += [[r.label.removeprefix("without "), fmt(r.gap, r.gap_low, r.gap_high),
+              fmt(r.contribution, r.contribution_low, r.contribution_high)] for r in channels.itertuples()]
+    rows.append(["structure alone (every channel off)", fmt(last.gap, last.gap_low, last.gap_high),
+                 fmt(last.gap, last.gap_low, last.gap_high)])
+    inter = table[table["condition"] == "interactions"].iloc[0]
+    rows.append(["interactions between the channels", "", fmt(inter.contribution, inter.contribution_low,
+                                                             inter.contribution_high)])
+    return rows
+
+
+def explain_section(run: RunFolder) -> dict[str, Any] | None:
+    t = run.read("explain")
+    if t.empty:
+        return None
+    metric, contrast = t["metric"].iloc[0], t["contrast"].iloc[0].replace(" - ", " − ")
+    name, _ = metric_label(metric)
+    intro = (f"How much of the gap {contrast} in {name.lower()} each mechanism carries: each was switched off in "
+             "both designs in turn (same random events), and its share is the gap as written minus the gap without "
+             "it. What is left with every mechanism off is what the designs' structure makes by itself.")
+    return _section(f"What carries the gap in {name.lower()}", intro, ["mechanism", "gap with it off", "carries"],
+                    explain_rows(t))
+
+
 def report_sections(run: RunFolder) -> list[dict[str, Any]]:
     """The uncertainty sections this run folder supports, in reading order."""
     found: list[dict[str, Any] | None] = []
@@ -179,6 +217,8 @@ def report_sections(run: RunFolder) -> list[dict[str, Any]]:
         found.extend(fit_sections(run))
     if run.kind == "compare":
         found.append(ensemble_section(run))
+    if run.kind == "explain":
+        found.append(explain_section(run))
     return [s for s in found if s is not None]
 
 

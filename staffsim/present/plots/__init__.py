@@ -15,7 +15,9 @@ For `run` and `compare` folders the figures are:
 for `sweep` folders: each metric against each swept parameter, and a heatmap
 over two parameters (`sweep`); for `sensitivity` folders the assumptions ranked
 by their effect on each metric (`sensitivity`); for `fit` folders the accepted
-parameter sets within the plausible ranges (`fit`). A figure the run folder has no data for is
+parameter sets within the plausible ranges (`fit`); for `explain` folders the
+waterfall of a contrast (`explain`). A comparison made with `--ensemble` adds
+its differences with and without parameter uncertainty (`ensemble`). A figure the run folder has no data for is
 skipped with a one-line reason. docs/figures.md says how to read each one.
 """
 
@@ -66,9 +68,15 @@ def _fit_figures() -> list[Callable]:
     return [fit.accepted_ranges]
 
 
+def _explain_figures() -> list[Callable]:
+    from staffsim.present.plots import explain
+
+    return [explain.waterfall]
+
+
 #: The figures of each kind of run folder (others: the design figures).
 FIGURES_BY_KIND: dict[str, Callable[[], list[Callable]]] = {"sweep": _sweep_figures, "sensitivity": _sensitivity_figures,
-                                                            "fit": _fit_figures}
+                                                            "fit": _fit_figures, "explain": _explain_figures}
 
 
 def select_designs(run: RunFolder, opts: Options) -> tuple[list[str], list[str]]:
