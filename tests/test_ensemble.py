@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -113,3 +112,24 @@ def test_an_ensemble_of_another_school_or_not_a_fit_exits_2(tmp_path):
     empty = fake_fit(tmp_path / "empty", data, [])
     res = CliRunner().invoke(main, ["compare", *files, "--ensemble", str(empty), "-q", "--out", str(tmp_path / "z")])
     assert res.exit_code == 2 and "accepted no parameter set" in res.output
+
+
+def test_a_variant_runs_its_own_block_of_replications(tmp_path):
+    from dataclasses import replace
+
+    from staffsim.experiments.runner import RunOptions, plan_chunks
+    from staffsim.experiments.runs import build_variants, load_variants, run_in
+
+    chunks = plan_chunks(2, [3, 2], 2, [0, 5])
+    assert [c.replications for c in chunks] == [(0, 1), (2,), (5, 6)]
+    v = build_variants([("small", small_scenario())])[0]
+    block = replace(v, replications=2, first_replication=3)
+    opts = RunOptions(replications=5, seed=4, backend="serial", staff_weeks=False, yearly=False)
+    read = lambda d: (store.read_table(d, "metrics"), load_variants(d))  # noqa: E731
+    whole, _ = run_in("compare", [v], opts, read)
+    part, recorded = run_in("compare", [block], RunOptions(replications=5, seed=4, backend="serial", staff_weeks=False,
+                                                            yearly=False), read, tmp_path / "block")
+    assert recorded[0].first_replication == 3 and sorted(set(part["replication"])) == [3, 4]
+    key = ["replication", "metric"]
+    ref = whole[whole["replication"].isin([3, 4])].sort_values(key).reset_index(drop=True)
+    pd.testing.assert_frame_equal(part.sort_values(key).reset_index(drop=True), ref)
