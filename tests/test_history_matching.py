@@ -142,3 +142,11 @@ def test_bad_fit_input_exits_2(tmp_path, args, message):
     res = CliRunner().invoke(main, ["calibrate", write(tmp_path), "--fit", "--out", str(tmp_path / "f"), *args])
     assert res.exit_code == 2, res.output
     assert message in res.output
+
+
+def test_the_same_fit_serial_and_on_processes(tmp_path, synthetic):
+    spec = FitSpec(params(), synthetic, waves=2, samples=6, replications=2, seed=9)
+    serial = run_fit(small(), spec, tmp_path / "s", {"backend": "serial"})
+    procs = run_fit(small(), spec, tmp_path / "p", {"backend": "processes", "workers": 2})
+    pd.testing.assert_frame_equal(serial, procs)
+    pd.testing.assert_frame_equal(store.read_table(tmp_path / "s", "fit_points"), store.read_table(tmp_path / "p", "fit_points"))

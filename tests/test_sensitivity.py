@@ -109,3 +109,19 @@ def test_one_or_two_scenarios(tmp_path):
     f = write(tmp_path, "toy")
     res = CliRunner().invoke(main, ["sensitivity", f, f, f, "-q"])
     assert res.exit_code == 2 and "expected one scenario" in res.output
+
+
+def test_parameters_from_a_sweep_file(tmp_path):
+    from staffsim.cli.sensitivity import parse_params
+
+    from conftest import ROOT
+
+    f = tmp_path / "lhs.yaml"
+    f.write_text("scenarios: [toy.yaml]\ndesign: lhs\nsamples: 4\nparameters:\n"
+                 "  behaviour.absence.days_per_year: {low: 4, high: 16}\n")
+    params = parse_params(("costs.long_term_sub_day_rate",), str(f))
+    assert [(a.path, a.low, a.high) for a in params] == [(DRIVER, 4, 16), (INERT[0], 139, 240)]
+    toy = write(tmp_path, "toy")
+    res = CliRunner().invoke(main, ["sensitivity", toy, "--params-from", str(ROOT / "scenarios/sweeps/planning-time.yaml"),
+                                    "-q", "--out", str(tmp_path / "x")])
+    assert res.exit_code == 2 and "needs a range (low, high)" in res.output

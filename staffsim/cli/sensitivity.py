@@ -14,10 +14,26 @@ DEFAULT_SAMPLES = {"morris": 10, "sobol": 64}
 SHOWN = 15
 
 
-def parse_params(specs: tuple[str, ...]) -> list:
-    """--param values: PATH (its range from the assumptions table) or PATH=LOW:HIGH (a uniform range of your own)."""
+def sweep_params(path: str) -> list:
+    """The low/high parameters of a sweep file, as uniform ranges (a listed `values:` parameter is an error)."""
+    from staffsim.experiments.sweep import load_sweep
+    from staffsim.scenario.assumptions import custom
+
+    spec, _ = load_sweep(path)
+    listed = [k for k, p in spec.parameters.items() if p.values is not None]
+    if listed or not spec.parameters:
+        raise InputError(path, [f"{k}: a sensitivity analysis needs a range (low, high), not listed values" for k in listed]
+                         or ["the sweep file names no parameters"])
+    return [custom(k, p.low, p.high) for k, p in spec.parameters.items()]
+
+
+def parse_params(specs: tuple[str, ...], sweep_file: str | None = None) -> list:
+    """--param values: PATH (its range from the assumptions table) or PATH=LOW:HIGH (a uniform range of your own);
+    with a sweep file, its low/high parameters too. Neither: every parameter with a range."""
     from staffsim.scenario.assumptions import custom, uncertain
 
+    if sweep_file:
+        return sweep_params(sweep_file) + (parse_params(specs) if specs else [])
     if not specs:
         return uncertain()
     named, problems, out_ = [], [], []
@@ -76,6 +92,8 @@ def indices_table(table, method: str) -> Table:
 @click.option("--param", "params", multiple=True, metavar="PATH[=LOW:HIGH]",
               help="Vary only these parameters (repeatable): a path of `staffsim assumptions`, or PATH=LOW:HIGH "
                    "for a uniform range of your own. Default: every parameter with a range.")
+@click.option("--params-from", "sweep_file", type=click.Path(dir_okay=False), default=None, metavar="SWEEP.yaml",
+              help="Vary the parameters a sweep file gives low/high ranges for (uniform), with any --param.")
 @click.option("-n", "--replications", type=click.IntRange(1, 10_000), default=4, show_default=True,
               help="Replications per point (common random numbers across points and designs).")
 @click.option("--seed", type=click.IntRange(0), default=1, show_default=True, help="Base seed (points and replications).")
@@ -85,7 +103,7 @@ def indices_table(table, method: str) -> Table:
 @execution_options
 @handle_errors
 def command(scenarios: tuple[str, ...], method: str, samples: int | None, metrics: tuple[str, ...],
-            params: tuple[str, ...], levels: int, resamples: int, **options) -> None:
+            params: tuple[str, ...], sweep_file: str | None, levels: int, resamples: int, **options) -> None:
     """Rank the assumptions by how much they drive a metric of SCENARIO, or the contrast SCENARIO_B - SCENARIO
     when two are given (paired on common random numbers), over the ranges of `staffsim assumptions`.
 
@@ -109,7 +127,7 @@ def command(scenarios: tuple[str, ...], method: str, samples: int | None, metric
                                              f"found {len(scenarios)}"])
         read = [read_scenario(p) for p in scenarios]
         labels = unique_labels([sc.name for sc, _ in read])
-        design = Design(method, tuple(parse_params(params)), tuple(metrics or DEFAULT_METRICS),
+        design = Design(method, tuple(parse_params(params, sweep_file)), tuple(metrics or DEFAULT_METRICS),
                         samples or DEFAULT_SAMPLES[method], levels, resamples, options["seed"])
         variants, points, extra = prepare(design, [(lab, sc) for lab, (sc, _) in zip(labels, read)])
         name = "sensitivity-" + "-".join(labels)
