@@ -9,6 +9,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "staffsim" / "designs"  # the shipped designs (package data)
+#: The shipped designs written out in the expanded form (what the compact files expand to; tests/test_designs.py).
+EXPANDED = ROOT / "tests" / "golden" / "designs"
 SHIPPED = ["traditional", "blended", "team-based", "pilot-4plus1", "pilot-two-periods"]
 
 

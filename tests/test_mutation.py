@@ -34,11 +34,11 @@ from staffsim.metrics.metric import Kind
 from staffsim.metrics.registry import kind_of
 from staffsim.scenario.loading import read_scenario_dict
 
-from conftest import SCENARIOS, SHIPPED
+from conftest import EXPANDED, ROOT, SHIPPED
 from mutations import BOUND_OPS, KEY_OPS, TEXT_OPS, VALUE_OPS, _leaves, dump, mutate, mutation_sites
 
 EXAMPLES = int(os.environ.get("STAFFSIM_MUTATIONS", "30"))
-RAW = {name: read_scenario_dict(SCENARIOS / f"{name}.yaml")[0] for name in SHIPPED}
+RAW = {name: read_scenario_dict(EXPANDED / f"{name}.yaml")[0] for name in SHIPPED}  # every schema field written out
 SITES = {name: mutation_sites(RAW[name]) for name in SHIPPED}
 OPS = list(VALUE_OPS) + list(KEY_OPS) + list(BOUND_OPS) * 4  # edges of ranges are where valid runs happen
 STATS: Counter = Counter()
@@ -123,7 +123,7 @@ def test_a_mutated_field_runs_or_is_refused_clearly(tmp_path_factory, data):
 
 @pytest.mark.parametrize("op", sorted(TEXT_OPS))
 def test_a_broken_text_is_refused_with_its_line(tmp_path, op):
-    text = (SCENARIOS / "team-based.yaml").read_text()
+    text = (EXPANDED / "team-based.yaml").read_text()
     broken = TEXT_OPS[op](text)
     said = {"empty_file": ("empty",), "not_a_mapping": ("top level",)}.get(op)  # no line to name
     assert check(broken, tmp_path, said) == "error"
@@ -139,7 +139,7 @@ def test_every_schema_field_is_a_site():
         assert not {f for f in fields if f not in covered and f[0] not in ("roles", "timetables", "teams")}, name
 
 
-SWEEP = SCENARIOS / "sweeps" / "planning-time.yaml"
+SWEEP = ROOT / "scenarios" / "sweeps" / "planning-time.yaml"
 
 
 @settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None, phases=[Phase.generate],

@@ -14,9 +14,9 @@ from staffsim.scenario.loading import apply_overrides, load_scenario, scenario_f
 from staffsim.scenario.schema import Scenario
 from staffsim.scenario.yaml_source import SourceMap, YamlProblem, parse_yaml
 
-from conftest import SCENARIOS, SHIPPED, small_scenario
+from conftest import EXPANDED, SCENARIOS, SHIPPED, small_scenario
 
-TRADITIONAL = (SCENARIOS / "traditional.yaml").read_text()
+TRADITIONAL = (EXPANDED / "traditional.yaml").read_text()  # the expanded form: its lines are the ones mutated
 
 
 def edited(tmp_path, old: str, new: str, text: str = TRADITIONAL, name: str = "s.yaml"):

@@ -26,17 +26,38 @@ from staffsim.cli.execution import execute_cli
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False), default=None,
               help="Also write the table (with tolerance bands) to this CSV file.")
 @click.option("--check", is_flag=True, help="Exit with code 1 if any estimate lies outside its tolerance band.")
+@click.option("--fit", is_flag=True, help="History matching instead: waves of parameter sets from the assumptions "
+              "table, keeping those that reproduce every target (an ensemble for `compare --ensemble`). "
+              "-n is then replications per point (default 10).")
+@click.option("--waves", type=click.IntRange(1, 20), default=3, show_default=True, help="--fit: waves of points.")
+@click.option("--samples", type=click.IntRange(2, 100_000), default=400, show_default=True,
+              help="--fit: points per wave (a Latin hypercube).")
+@click.option("--cutoff", type=click.FloatRange(0, min_open=True), default=3.0, show_default=True,
+              help="--fit: a point is accepted when every target's implausibility is below this.")
+@click.option("--param", "params", multiple=True, metavar="PATH[=LOW:HIGH]",
+              help="--fit: the parameters to vary (repeatable). Default: every parameter with a range.")
+@click.option("--target", "targets", multiple=True, metavar="KEY",
+              help="--fit: the targets to match (repeatable). Default: all but the residency contrast.")
 @execution_options
 @handle_errors
-def command(scenario_file: str | None, csv_path: str | None, check: bool, **options) -> None:
+def command(scenario_file: str | None, csv_path: str | None, check: bool, fit: bool, waves: int, samples: int,
+            cutoff: float, params: tuple[str, ...], targets: tuple[str, ...], **options) -> None:
     """Print each published calibration target beside the simulated estimate and its 95 % CI.
 
     The scenario and the cohort experiment run as a "calibrate" run folder
     (calibration.csv in it); --resume finishes an interrupted one.
 
+    With --fit, history matching (docs/experiments.md): the parameter sets
+    of the assumptions table that reproduce every target, saved as an
+    ensemble in a "fit" run folder.
+
     Example: staffsim calibrate scenarios/traditional.yaml -n 200 --years 1 --seed 1
     """
     typed = given(options, "replications", "seed", "years", "cohort_years", "cohort_replications")
+    if fit:
+        from staffsim.cli.fit import fit_command
+
+        return fit_command(scenario_file, options, typed, waves, samples, cutoff, params, targets)
     variants, name, extra = None, "calibrate", None
     if not files_or_resume(options, scenario_file, "SCENARIO_FILE"):
         sc = load_scenario(scenario_file)

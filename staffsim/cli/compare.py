@@ -17,10 +17,14 @@ from staffsim.cli.settings import parse_settings, read_design, set_option
 @click.argument("scenarios", nargs=-1, type=click.Path(dir_okay=False))
 @click.option("--detail", is_flag=True, help="Print every metric (the full table), not only the headline.")
 @set_option
+@click.option("--ensemble", "ensemble", type=click.Path(file_okay=False), default=None, metavar="FIT",
+              help="Also compare over the calibrated ensemble of FIT (`calibrate --fit`): intervals with parameter "
+                   "uncertainty beside the seed-only ones, P(better), and which conclusions survive.")
 @run_options
 @json_option
 @handle_errors
-def command(scenarios: tuple[str, ...], detail: bool, settings: tuple[str, ...], as_json: bool, **options) -> None:
+def command(scenarios: tuple[str, ...], detail: bool, ensemble: str | None, settings: tuple[str, ...], as_json: bool,
+            **options) -> None:
     """Compare SCENARIOS (YAML files or shipped designs' names; the first is the baseline) on the same random numbers.
 
     Prints the headline metrics for each design with the paired difference
@@ -48,9 +52,18 @@ def command(scenarios: tuple[str, ...], detail: bool, settings: tuple[str, ...],
         labels = unique_labels([d["name"] for d in designs])
         check_same_money(validated)  # costs in different currencies or price years are never compared
         variants = build_variants(list(zip(labels, designs)))
+        if ensemble:
+            from staffsim.cli.ensemble import check_ensemble
+
+            check_ensemble(ensemble, list(zip(labels, validated)))
         names = list(dict.fromkeys(d["name"] for d in designs))
         name = "compare-" + "-".join(names)
         if len(name) > 60:
             name = f"compare-{names[0]}-and-{len(names) - 1}-more"
-    run_dir, manifest = execute_cli("compare", name, variants, options)
+    extra = {"ensemble": str(ensemble)} if ensemble else None
+    run_dir, manifest = execute_cli("compare", name, variants, options, extra_manifest=extra)
     print_comparison(run_dir, manifest, detail, as_json)
+    if manifest.get("ensemble"):
+        from staffsim.cli.ensemble import ensemble_part
+
+        ensemble_part(run_dir, manifest, options, " ".join(scenarios) + " " if scenarios else "")

@@ -66,6 +66,13 @@ class Ledger:
     def days(self) -> int:
         return self.minutes.shape[0]
 
+    def __repr__(self) -> str:
+        """One line: what was simulated and how much was recorded (the arrays are too big to print)."""
+        years = len(np.unique(self.year)) if len(self.year) else 0
+        return (f"Ledger({self.scenario!r}, seed {self.seed_key}, {years} year(s) x {self.days // max(years, 1)} "
+                f"school days, {len(self.staff_labels)} staff, {len(self.team_students)} teams, "
+                f"{self.students} students, {len(self.events)} events)")
+
     def events_frame(self) -> pd.DataFrame:
         """Events as a DataFrame with readable kinds and staff labels."""
         ev = self.events

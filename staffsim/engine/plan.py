@@ -4,13 +4,17 @@ Everything the timetable fixes is computed once per scenario here, not once
 per replication or per day: planned minutes by activity per staff member and
 weekday, small-group seats, and for every instructional block the ordered list
 of colleagues who could cover it (`cover.py`). The model then only applies
-what randomness changes. A compiled plan is cached per scenario object.
+what randomness changes. A compiled plan is cached per scenario object, and by
+the content it depends on (`content_key`), so sweep points share it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import weakref
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -75,19 +79,49 @@ class Plan:
 
 
 _CACHE: dict[int, tuple[weakref.ref[Scenario], Plan]] = {}
+#: Compiled plans by the content they depend on (`content_key`), most recent last; at most `_BY_CONTENT_SIZE`.
+_BY_CONTENT: OrderedDict[str, Plan] = OrderedDict()
+_BY_CONTENT_SIZE = 16
+
+
+def content_key(sc: Scenario) -> str:
+    """A hash of every scenario field `_compile` reads (the timetable's content), and of nothing else.
+
+    Two scenarios with the same key compile to the same arrays, so a sweep point
+    whose overrides leave these fields alone (exhaustion weights, hazards, pay,
+    behaviour rates) reuses the plan. Keep it in step with `_compile`:
+    tests/test_plan_cache.py changes every other field and checks the arrays do not move.
+    """
+    fields = sc.model_dump(mode="json", include={"contract_day", "calendar", "teams", "timetables"})
+    fields["roles"] = {name: [r.category, r.covered, float(r.planning_workload_hours_per_week)]
+                       for name, r in sc.roles.items()}  # float: a file's 0 and a resolved 0.0 are the same
+    fields["small_groups"] = sc.policies.small_groups.max_size
+    fields["coverage"] = sc.policies.coverage.model_dump(mode="json")
+    return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()
 
 
 def compile_plan(scenario: Scenario) -> Plan:
     """The compiled plan of a scenario (cached per object: compiling twice returns the same plan).
 
     Scenarios hold dicts, so they are not hashable; the cache is keyed by
-    identity and drops an entry when its scenario is garbage-collected.
+    identity and drops an entry when its scenario is garbage-collected. A new
+    scenario object whose timetable content (`content_key`) was compiled before
+    shares that plan's arrays, with itself as the plan's scenario.
     """
     key = id(scenario)
     hit = _CACHE.get(key)
     if hit is not None and hit[0]() is scenario:
         return hit[1]
-    plan = _compile(scenario)
+    content = content_key(scenario)
+    known = _BY_CONTENT.get(content)
+    if known is not None:
+        _BY_CONTENT.move_to_end(content)
+        plan = known if known.scenario is scenario else replace(known, scenario=scenario)
+    else:
+        plan = _compile(scenario)
+        _BY_CONTENT[content] = plan
+        if len(_BY_CONTENT) > _BY_CONTENT_SIZE:
+            _BY_CONTENT.popitem(last=False)
     _CACHE[key] = (weakref.ref(scenario, _forget), plan)
     return plan
 

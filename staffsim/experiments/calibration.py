@@ -248,23 +248,29 @@ class _Replications:
     seed: int
 
 
+def replications_at(counts: pd.DataFrame, metrics: pd.DataFrame, burnout: pd.DataFrame, point: int, n: int,
+                    seed: int, cohort: tuple[np.ndarray, ...] | None = None) -> _Replications:
+    """What one variant's (point's) estimates are read from: its rows of the stored tables, replications 0..n-1."""
+    return _Replications(
+        numerators=_pivot(counts, point, n, "rate", "numerator"),
+        denominators=_pivot(counts, point, n, "rate", "denominator"),
+        metrics=_pivot(metrics, point, n, "metric", "value"),
+        burnout=_rows(burnout, point, n),
+        cohort=cohort, seed=seed,
+    )
+
+
 def _read(run_dir: Path, manifest: dict) -> _Replications:
     n = int(manifest["replications"])
-    counts = store.read_table(run_dir, "cohort_counts")
     cohort = None
     if int(manifest["cohort_years"]) > 0:
         surv = _rows(store.read_table(run_dir, "cohort_survival"), 1, int(manifest["cohort_replications"]))
         cohort = tuple(_column(surv, c, 0.0) for c in SURVIVAL)
-    return _Replications(
-        numerators=_pivot(counts, 0, n, "rate", "numerator"),
-        denominators=_pivot(counts, 0, n, "rate", "denominator"),
-        metrics=_pivot(store.read_table(run_dir, "metrics"), 0, n, "metric", "value"),
-        burnout=_rows(store.read_table(run_dir, "burnout"), 0, n),
-        cohort=cohort, seed=int(manifest["seed"]),
-    )
+    return replications_at(store.read_table(run_dir, "cohort_counts"), store.read_table(run_dir, "metrics"),
+                           store.read_table(run_dir, "burnout"), 0, n, int(manifest["seed"]), cohort)
 
 
-def _estimate(t: Target, data: _Replications) -> tuple[float, float, float] | None:
+def estimate(t: Target, data: _Replications) -> tuple[float, float, float] | None:
     """(estimate, ci_low, ci_high) of one target; None for the residency target without a cohort experiment."""
     if t.kind == "ratio":
         return ratio_interval(_column(data.numerators, t.key, 0.0), _column(data.denominators, t.key, 0.0))
@@ -275,6 +281,15 @@ def _estimate(t: Target, data: _Replications) -> tuple[float, float, float] | No
     if data.cohort is None:
         return None
     return (log_survival_ratio(*data.cohort), *_bootstrap_interval(data.cohort, data.seed))
+
+
+def at_risk(t: Target, data: _Replications) -> float:
+    """The people a pooled-rate target's estimate is over (its denominators summed); NaN for other targets."""
+    if t.kind == "ratio":
+        return float(_column(data.denominators, t.key, 0.0).sum())
+    if t.kind == "burnout":
+        return float(_column(data.burnout, "teachers", 0.0).sum())
+    return float("nan")
 
 
 def calibration_table(run_dir: Path) -> pd.DataFrame:
@@ -288,7 +303,7 @@ def calibration_table(run_dir: Path) -> pd.DataFrame:
     data = _read(run_dir, manifest)
     rows = []
     for t in TARGETS:
-        e = _estimate(t, data)
+        e = estimate(t, data)
         if e is None:
             continue
         est, lo, hi = e

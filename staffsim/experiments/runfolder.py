@@ -23,7 +23,9 @@ from staffsim.experiments import parts, store
 from staffsim.errors import InputError
 
 #: The kinds of run folder (of `store.KINDS`) that plot and report read: those with per-design figures.
-KINDS = ("run", "compare", "sweep")
+KINDS = ("run", "compare", "sweep", "sensitivity", "fit", "explain")
+#: Kinds whose folder holds a table of its own instead of per-replication metrics (a fit's waves hold those).
+TABLE_KINDS = {"fit": "ensemble"}
 
 
 @dataclass
@@ -163,6 +165,10 @@ def _problems(path: Path) -> tuple[dict[str, Any] | None, list[str]]:
                         f"`staffsim {kind} --resume {path}`")
     if not manifest.get("scenarios"):
         problems.append("manifest.json lists no scenarios")
+    if kind in TABLE_KINDS:
+        if status == "complete" and not (path / f"{TABLE_KINDS[kind]}.parquet").is_file():
+            problems.append(f"{TABLE_KINDS[kind]}.parquet is missing (it is written when the {kind} completes)")
+        return manifest, problems
     d = path / "metrics.parquet"
     if not (d.is_file() or (d.is_dir() and any(store.PART.match(f.name) for f in d.iterdir()))):
         problems.append("no results: metrics.parquet is missing or has no parts")
@@ -217,6 +223,8 @@ def open_run(path: str | Path) -> RunFolder:
             continue
         if isinstance(data, dict):
             run.designs[label] = data
+    if run.kind in TABLE_KINDS:
+        return run
     if not {"scenario", "replication", "metric", "value"} <= set(run.columns("metrics")):
         raise InputError(str(p), ["metrics.parquet lacks the scenario, replication, metric and value columns"])
     if not run.metric_names:

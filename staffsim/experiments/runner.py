@@ -63,6 +63,8 @@ class Variant:
 
     `seed`, `years` and `replications` override the run's options for this
     variant alone (None: the run's); calibration's cohort experiment uses them.
+    `first_replication` shifts the variant's replications to first, first + 1, ...
+    (`compare --ensemble` runs each parameter set for its own block of replications).
     """
 
     label: str  # the `scenario` column in results
@@ -71,6 +73,7 @@ class Variant:
     seed: int | None = None
     years: int | None = None
     replications: int | None = None
+    first_replication: int | None = None
 
 
 @dataclass(frozen=True)
@@ -124,16 +127,19 @@ def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def plan_chunks(n_variants: int, replications: int | Sequence[int], chunk_size: int) -> list[Chunk]:
+def plan_chunks(n_variants: int, replications: int | Sequence[int], chunk_size: int,
+                firsts: Sequence[int] | None = None) -> list[Chunk]:
     """The fixed chunk plan: replications 0..n-1 of each variant cut into runs of `chunk_size`.
 
-    `replications` is one count for every variant, or one count per variant.
+    `replications` is one count for every variant, or one count per variant;
+    `firsts`, per variant, the first replication (default 0).
     """
     counts = [replications] * n_variants if isinstance(replications, int) else list(replications)
     chunks = []
     for v, n in enumerate(counts):
+        f = firsts[v] if firsts is not None else 0
         for c, lo in enumerate(range(0, n, chunk_size)):
-            chunks.append(Chunk(v, c, tuple(range(lo, min(lo + chunk_size, n)))))
+            chunks.append(Chunk(v, c, tuple(range(f + lo, f + min(lo + chunk_size, n)))))
     return chunks
 
 
@@ -312,7 +318,8 @@ def execute(
     for path in opts.tables.values():
         table_function(path)  # fail here, not in a worker
     opts.chunk_size = opts.chunk_size_for(variants)
-    chunks = plan_chunks(len(variants), [opts.replications_of(v) for v in variants], opts.chunk_size)
+    chunks = plan_chunks(len(variants), [opts.replications_of(v) for v in variants], opts.chunk_size,
+                         [v.first_replication or 0 for v in variants])
     found = found if found is not None else store.scan(run_dir)
     store.clean_partial(run_dir, found.done)
     todo = [c for c in chunks if (c.variant, c.index) not in found.done]

@@ -35,7 +35,7 @@ from staffsim.experiments.stats import compare as compare_stats
 T = TypeVar("T")
 
 #: Variant fields recorded in variants.jsonl only when set (see `Variant`).
-OVERRIDES = ("seed", "years", "replications")
+OVERRIDES = ("seed", "years", "replications", "first_replication")
 
 
 def unique_labels(names: list[str]) -> list[str]:
@@ -355,6 +355,14 @@ def finish(run_dir: Path, variants: list[Variant], kind: str) -> None:
         from staffsim.experiments.budget import write_budget  # imports this module
 
         write_budget(run_dir)
+    elif kind == "sensitivity":
+        from staffsim.experiments.sensitivity import write_sensitivity  # imports this module
+
+        write_sensitivity(run_dir)
+    elif kind == "explain":
+        from staffsim.experiments.explain import write_explain
+
+        write_explain(run_dir)
 
 
 def run_in(

@@ -15,6 +15,11 @@
     <run>/calibration.parquet|csv  calibrate only: each published target beside its estimate
     <run>/budget_costs.parquet|csv, budget_levers.parquet|csv   budget only: cost, gap and levers
     <run>/.lock                    while a process writes the folder (`locking`)
+    <run>/sensitivity.parquet|csv  sensitivity only: ranked indices per metric and parameter (experiments.sensitivity)
+    <run>/explain.parquet|csv      explain only: the gap carried by each mechanism (experiments.explain)
+    <run>/ensemble_comparison.parquet|csv, <run>/ensemble/   compare --ensemble: the designs over a fit's ensemble
+
+A "fit" folder (`calibrate --fit`) holds one "wave" run folder per wave and its own tables (experiments.fit).
 
 A folder is made whole or not at all: it is set up under a hidden name next
 to its place and renamed into place with its manifest (`create_run`), so N
@@ -49,7 +54,7 @@ from staffsim.experiments.parts import (  # noqa: F401  (re-exported: the run fo
 )
 
 #: The kinds of run folder, by the command that makes them.
-KINDS = ("run", "compare", "sweep", "calibrate", "budget")
+KINDS = ("run", "compare", "sweep", "calibrate", "budget", "sensitivity", "fit", "wave", "ensemble", "explain")
 PACKAGES = ("simpy", "numpy", "pandas", "pyarrow", "scipy", "pydantic", "click", "seaborn", "matplotlib", "dask", "distributed")
 #: Files a run folder holds before any replication ran (a folder holding only these has no results to lose).
 SETUP = ("manifest.json", JOURNAL, "variants.jsonl", "points.csv", "sweep.yaml", "scenarios", locking.LOCK)

@@ -114,10 +114,21 @@ def load_sweep(path: str | Path) -> tuple[SweepSpec, Path]:
 
 def _missing_files(spec: SweepSpec, folder: Path) -> list[Problem]:
     """Scenario and points files the sweep names that do not exist (paths relative to the sweep file)."""
-    named = [(("scenarios", i), rel) for i, rel in enumerate(spec.scenarios)]
-    named += [(("points",), spec.points)] if spec.design == "csv" and spec.points else []
-    return [Problem(loc, f"no such file {rel!r} (looked for {folder / rel})", "paths are relative to the sweep file")
-            for loc, rel in named if not (Path(rel) if Path(rel).is_absolute() else folder / rel).is_file()]
+    named = [(("scenarios", i), rel) for i, rel in enumerate(spec.scenarios) if not _design_exists(rel, folder)]
+    if spec.design == "csv" and spec.points and not (Path(spec.points) if Path(spec.points).is_absolute()
+                                                     else folder / spec.points).is_file():
+        named.append((("points",), spec.points))
+    return [Problem(loc, f"no such file {rel!r} (looked for {folder / rel})",
+                    "paths are relative to the sweep file; a shipped design may be named (`staffsim designs`)")
+            for loc, rel in named]
+
+
+def _design_exists(rel: str, folder: Path) -> bool:
+    """A design reference names a file (relative to the sweep file) or a shipped design."""
+    try:
+        return resolve_design(rel, folder).is_file()
+    except InputError:
+        return False
 
 
 def build_points(spec: SweepSpec, folder: Path, samples: int | None = None) -> pd.DataFrame:

@@ -39,6 +39,7 @@ from staffsim.present.plots.base import nice_param, money_unit, summary_rows
 from staffsim.present.plots.palette import design_colors, figure_style
 from staffsim.present.plots.timetable import week_figures
 from staffsim.scenario.loading import scenario_from_dict
+from staffsim.present.uncertainty import report_sections
 from staffsim.experiments.runfolder import RunFolder, inside
 
 GENERATOR = "staffsim report"  # in <meta name="generator">: a report.html with it may be replaced by a new one
@@ -262,6 +263,12 @@ def default_title(run: RunFolder) -> str:
         return f"{len(run.scenarios)} staffing designs compared"
     if run.kind == "sweep":
         return f"How the designs respond to {' and '.join(nice_param(p) for p in run.parameters)}"
+    if run.kind == "sensitivity":
+        return f"What the results of {' and '.join(run.scenarios)} depend on"
+    if run.kind == "fit":
+        return f"Calibrating {run.scenarios[0]}: the parameter sets that reproduce the published figures"
+    if run.kind == "explain":
+        return f"Why {' and '.join(run.scenarios)} differ in {run.manifest.get('metric')}"
     return f"The {run.scenarios[0]} staffing design, simulated" if run.scenarios else "Simulation results"
 
 
@@ -292,6 +299,7 @@ def build_report(run: RunFolder, opts: ReportOptions | None = None) -> tuple[str
         notes=markdown_to_html(opts.notes) if opts.notes and opts.notes.strip() else None,
         designs=[{"name": d, "colour": colours[d]} for d in designs],
         table=headline_table(run, designs),
+        sections=report_sections(run),
         figures=images,
         skipped=notes,
         assumptions=[{"name": d, "colour": colours[d], "lines": describe_design(run.designs[d]),

@@ -12,8 +12,12 @@ For `run` and `compare` folders the figures are:
 5. workforce: staff staying, per role and year (`outcomes`; needs turnover metrics)
 6. the planner's trade-off: cost per pupil against an outcome (`outcomes`; needs cost metrics)
 
-and for `sweep` folders: each metric against each swept parameter, and a heatmap
-over two parameters (`sweep`). A figure the run folder has no data for is
+for `sweep` folders: each metric against each swept parameter, and a heatmap
+over two parameters (`sweep`); for `sensitivity` folders the assumptions ranked
+by their effect on each metric (`sensitivity`); for `fit` folders the accepted
+parameter sets within the plausible ranges (`fit`); for `explain` folders the
+waterfall of a contrast (`explain`). A comparison made with `--ensemble` adds
+its differences with and without parameter uncertainty (`ensemble`). A figure the run folder has no data for is
 skipped with a one-line reason. docs/figures.md says how to read each one.
 """
 
@@ -40,16 +44,39 @@ INDEX = ".staffsim-figures.json"  # which files in figures/ `staffsim plot` wrot
 
 
 def _design_figures() -> list[Callable]:
-    from staffsim.present.plots import outcomes, timeline, timeuse
+    from staffsim.present.plots import ensemble, outcomes, timeline, timeuse
 
     return [timeline.planning_by_week, timeline.exhaustion_by_week, timeuse.time_use,
-            outcomes.small_groups, outcomes.workforce, outcomes.tradeoff]
+            outcomes.small_groups, outcomes.workforce, outcomes.tradeoff, ensemble.differences]
 
 
 def _sweep_figures() -> list[Callable]:
     from staffsim.present.plots import sweep
 
     return [sweep.lines, sweep.heatmaps]
+
+
+def _sensitivity_figures() -> list[Callable]:
+    from staffsim.present.plots import sensitivity
+
+    return [sensitivity.ranked]
+
+
+def _fit_figures() -> list[Callable]:
+    from staffsim.present.plots import fit
+
+    return [fit.accepted_ranges]
+
+
+def _explain_figures() -> list[Callable]:
+    from staffsim.present.plots import explain
+
+    return [explain.waterfall]
+
+
+#: The figures of each kind of run folder (others: the design figures).
+FIGURES_BY_KIND: dict[str, Callable[[], list[Callable]]] = {"sweep": _sweep_figures, "sensitivity": _sensitivity_figures,
+                                                            "fit": _fit_figures, "explain": _explain_figures}
 
 
 def select_designs(run: RunFolder, opts: Options) -> tuple[list[str], list[str]]:
@@ -83,7 +110,7 @@ def make_figures(run: RunFolder, opts: Options | None = None) -> tuple[list[Draw
         check_metric(run, opts.y, "--y")
     for m in opts.metrics or []:
         check_metric(run, m, "--metric")
-    funcs = _sweep_figures() if run.kind == "sweep" else _design_figures()
+    funcs = FIGURES_BY_KIND.get(run.kind, _design_figures)()
     drawn: list[Drawn] = []
     with figure_style():
         for fn in funcs:
