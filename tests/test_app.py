@@ -72,7 +72,7 @@ def test_stream_matches_compare_numbers(client):
     evs = run(client, spec("traditional", "team-based", reps=3))
     assert evs[0][0] == "start" and evs[-1][0] == "end"
     updates = [e for k, e in evs if k == "message"]
-    assert [u["done"] for u in updates] == list(range(1, 7))
+    assert updates[-1]["done"] == 6 and updates[0]["done"] <= 2
     final = updates[-1]
     assert [r["metric"] for r in final["rows"]] == list(HEADLINE)
     # the same numbers as the runner (what `compare` stores) for replications 0-2, seed 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import time
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any, AsyncIterator
@@ -25,6 +26,10 @@ from staffsim.present.format import format_range, format_value
 #: The headline metrics, in the order the page shows them (the issue's list, then workload and students per adult).
 HEADLINE = ("planning_hours_per_week", "small_group_minutes_per_student_per_week", "burnout_share", "turnover_rate",
             "cost_per_pupil", "uncovered_absence_share", "total_work_hours_per_week", "students_per_adult")
+
+
+#: Seconds between two summaries while replications stream in.
+EVERY = 0.4
 
 
 @dataclass(frozen=True)
@@ -59,10 +64,15 @@ async def stream(job: Job, pool: Executor | None) -> AsyncIterator[dict[str, Any
     tasks = [(v, r) for r in range(job.replications) for v in job.variants]
     futures = [loop.run_in_executor(pool, one_replication, v, r, job.seed) for v, r in tasks]
     frames: list[pd.DataFrame] = []
+    last = 0.0
     try:
         for done in asyncio.as_completed(futures):
             frames.append(await done)
-            yield summary_event(pd.concat(frames, ignore_index=True), job, len(frames), len(tasks))
+            n = len(frames)
+            # a summary costs ~50 ms: send one at most every EVERY seconds, the first full set and the last at once
+            if n == len(tasks) or n == len(job.variants) or time.monotonic() - last >= EVERY:
+                yield summary_event(pd.concat(frames, ignore_index=True), job, n, len(tasks))
+                last = time.monotonic()
     finally:
         for f in futures:
             f.cancel()

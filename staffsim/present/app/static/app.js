@@ -50,7 +50,9 @@ function isModified(slot) {
 function unitText(lv, v) {
   if (lv.kind === "bool") return v ? "on" : "off";
   const n = lv.kind === "float" && lv.step < 1 ? v.toFixed(1) : Math.round(v * 10) / 10;
-  return lv.name === "supplement" ? `${Number(n).toLocaleString("en-US")} a year` : `${n} ${lv.unit}`;
+  if (lv.name === "supplement") return `${Number(n).toLocaleString("en-US")} a year`;
+  const one = { periods: "period", teachers: "teacher", people: "person", students: "student" };
+  return `${n} ${Number(n) === 1 && one[lv.unit] ? one[lv.unit] : lv.unit}`;
 }
 
 function leverControl(slot, i, lv) {
@@ -193,11 +195,12 @@ function renderFigures(ev) {
     const cells = row.cells.filter((c) => c.value !== null);
     if (!cells.length) continue;
     const top = Math.max(...row.cells.map((c) => (c.high ?? c.value ?? 0))) || 1;
-    const W = 520, bar = 34, gap = 14, left = 170, H = row.cells.length * (bar + gap) + 10;
+    const longest = Math.max(...ev.designs.map((d) => d.length));
+    const W = 560, bar = 34, gap = 14, left = Math.min(300, 20 + 9 * longest), H = row.cells.length * (bar + gap) + 10;
     const fig = svg("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": row.label });
     row.cells.forEach((c, i) => {
       const y = 5 + i * (bar + gap);
-      fig.append(Object.assign(svg("text", { x: left - 8, y: y + bar * 0.68, "text-anchor": "end", "font-size": 17 }), { textContent: ev.designs[i] }));
+      fig.append(Object.assign(svg("text", { x: left - 8, y: y + bar * 0.68, "text-anchor": "end", "font-size": 16 }), { textContent: ev.designs[i] }));
       if (c.value === null) return;
       const sx = (v) => left + ((W - left - 90) * Math.max(0, v)) / top;
       fig.append(svg("rect", { x: left, y, width: Math.max(1, sx(c.value) - left), height: bar, fill: COLOURS[i], opacity: 0.85 }));
