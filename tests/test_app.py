@@ -152,3 +152,17 @@ def test_app_help():
     assert r.returncode == 0
     for option in ("--port", "--host", "--ensemble", "--no-browser", "127.0.0.1"):
         assert option in r.stdout
+
+
+def test_export_report_writes_a_run_folder_and_its_report(tmp_path):
+    from staffsim.experiments.runfolder import open_run
+
+    state = State(load_catalogue(), pool=None, results=tmp_path)
+    with TestClient(create_app(state)) as c:
+        r = c.post("/api/report", json=spec("traditional", "team-based", reps=2, class_size=26))
+    assert r.status_code == 200, r.text
+    info = r.json()
+    report = Path(info["report"])
+    assert report.is_file() and report.parent == Path(info["run_dir"]) and report.parent.parent == tmp_path
+    assert "team-based-modified" in report.read_text()
+    assert open_run(info["run_dir"]).replications == 2
