@@ -66,7 +66,8 @@ def command(designs: tuple[str, ...], port: int, host: str, ensemble: str | None
         err.print(f"[yellow]Note:[/] {exc.problems[0]}")
     state = State(load_catalogue(designs), results=Path(results_dir), ensemble=note)
     state.pool = make_pool(workers)
-    config = uvicorn.Config(create_app(state), host=host, port=port, log_level="warning")
+    config = uvicorn.Config(create_app(state), host=host, port=port, log_level="warning",
+                            timeout_graceful_shutdown=2)  # open event streams do not hold up Ctrl-C
     server = uvicorn.Server(config)
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
 
