@@ -220,7 +220,8 @@ async function saveDesign(slot) {
     const blob = new Blob([await res.text()], { type: "application/x-yaml" });
     const a = el("a", { href: URL.createObjectURL(blob), download: name });
     document.body.append(a); a.click(); a.remove();
-    showNote(`Saved ${name}. Check it with: staffsim validate ${name}; rerun it with: staffsim compare ${name}`);
+    const s = spec();
+    showNote(`Saved ${name}. Check it with: staffsim validate ${name}\nSame numbers with: staffsim compare ${state.slots[0].design} ${name} -n ${s.replications} --seed ${s.seed}`);
   } catch (info) { showProblems(info); }
 }
 
