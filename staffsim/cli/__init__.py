@@ -14,7 +14,7 @@ import click
 from staffsim import __version__
 
 COMMAND_MODULES = ("run", "compare", "sweep", "validate", "schema", "budget", "plot", "report", "calibrate",
-                   "metrics", "designs", "new", "expand", "timetable", "assumptions", "sensitivity", "explain")
+                   "metrics", "designs", "new", "expand", "timetable", "assumptions", "sensitivity", "explain", "app")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -1,0 +1,87 @@
+"""`staffsim app`: the workshop in a browser (needs the `app` extra: Starlette and uvicorn)."""
+
+from __future__ import annotations
+
+import threading
+import webbrowser
+from pathlib import Path
+
+import click
+
+from staffsim.errors import InputError
+from staffsim.cli.common import err, handle_errors
+
+
+def ensemble_note(run: str | None) -> str | None:
+    """What the page says about --ensemble: used when experiments/ensemble.py exists, else why it cannot be."""
+    if run is None:
+        return None
+    try:
+        import staffsim.experiments.ensemble  # noqa: F401
+    except ImportError:
+        raise InputError("--ensemble", [f"{run}: this staffsim has no calibrated ensembles yet "
+                                        "(staffsim.experiments.ensemble); --ensemble needs a calibrated "
+                                        "ensemble run folder, so the app runs without one"]) from None
+    if not Path(run).is_dir():
+        raise InputError("--ensemble", [f"{run}: no such run folder (expected a calibrated ensemble run folder)"])
+    return run
+
+
+@click.command("app")
+@click.argument("designs", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--port", type=click.IntRange(0, 65535), default=8050, show_default=True,
+              help="Port to serve the page on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind. The default serves this computer only; 0.0.0.0 lets others on the network in.")
+@click.option("--ensemble", "ensemble", type=click.Path(file_okay=False), default=None, metavar="RUN",
+              help="A calibrated ensemble run folder, to carry its parameter uncertainty into the results. Needs "
+                   "staffsim.experiments.ensemble; without it the app says so and runs without an ensemble.")
+@click.option("--no-browser", is_flag=True, help="Do not open a browser window (print the address only).")
+@click.option("-w", "--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Processes that run replications.")
+@click.option("--results", "results_dir", type=click.Path(file_okay=False), default="results", show_default=True,
+              help="Where 'Export report' writes its run folders.")
+@handle_errors
+def command(designs: tuple[str, ...], port: int, host: str, ensemble: str | None, no_browser: bool,
+            workers: int, results_dir: str) -> None:
+    """Start the workshop page: pick 2-5 designs (the shipped ones, DESIGNS given here, or an upload),
+    turn the levers, and watch replications stream in with intervals and paired differences.
+
+    DESIGNS are YAML files or shipped designs' names, validated as `staffsim validate`
+    does. Stop with Ctrl-C.
+    """
+    try:
+        import uvicorn
+        from staffsim.present.app.server import State, create_app
+    except ImportError as exc:
+        raise InputError("staffsim app", [f"needs the app extra ({exc.name} is missing): "
+                                          "pip install 'staffsim[app]'"]) from None
+    from staffsim.present.app.catalogue import load_catalogue
+    from staffsim.present.app.live import make_pool
+
+    note = None
+    try:
+        note = ensemble_note(ensemble)
+    except InputError as exc:
+        err.print(f"[yellow]Note:[/] {exc.problems[0]}")
+    state = State(load_catalogue(designs), results=Path(results_dir), ensemble=note)
+    state.pool = make_pool(workers)
+    config = uvicorn.Config(create_app(state), host=host, port=port, log_level="warning",
+                            timeout_graceful_shutdown=2)  # open event streams do not hold up Ctrl-C
+    server = uvicorn.Server(config)
+    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
+
+    def announce() -> None:
+        while not server.started:
+            threading.Event().wait(0.05)
+        bound = server.servers[0].sockets[0].getsockname()[1] if server.servers else port
+        shown = url.replace(f":{port}/", f":{bound}/")
+        err.print(f"staffsim app: {shown}  (Ctrl-C to stop)")
+        if not no_browser:
+            webbrowser.open(shown)
+
+    threading.Thread(target=announce, daemon=True).start()
+    try:
+        server.run()
+    finally:
+        state.pool.shutdown(cancel_futures=True)

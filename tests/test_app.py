@@ -1,0 +1,168 @@
+"""The workshop app without a browser: routes, streaming, messages, saved YAML (Starlette's TestClient)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("starlette", reason="needs the app extra (pip install 'staffsim[app]')")
+pytest.importorskip("httpx", reason="Starlette's TestClient needs httpx (the test extra)")
+
+from starlette.testclient import TestClient  # noqa: E402
+
+from staffsim.experiments.runner import Chunk, run_chunk  # noqa: E402
+from staffsim.present.app.catalogue import load_catalogue  # noqa: E402
+from staffsim.present.app.live import HEADLINE, plain_difference  # noqa: E402
+from staffsim.present.app.requests import variants_of  # noqa: E402
+from staffsim.present.app.server import State, create_app  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def client():
+    state = State(load_catalogue(), pool=None)  # pool None: replications in the event loop's default threads
+    with TestClient(create_app(state)) as c:
+        yield c
+
+
+def events(text: str) -> list[tuple[str, dict]]:
+    out = []
+    for block in text.strip().split("\n\n"):
+        kind, data = "message", "{}"
+        for line in block.splitlines():
+            if line.startswith("event: "):
+                kind = line[7:]
+            elif line.startswith("data: "):
+                data = line[6:]
+        out.append((kind, json.loads(data)))
+    return out
+
+
+def spec(*designs, reps=3, **levers):
+    return {"designs": [{"design": d, "levers": levers if i else {}} for i, d in enumerate(designs)],
+            "replications": reps, "seed": 1}
+
+
+def run(client, s) -> list[tuple[str, dict]]:
+    r = client.get("/api/run", params={"spec": json.dumps(s)})
+    assert r.status_code == 200, r.text
+    return events(r.text)
+
+
+def test_page_and_assets_are_local(client):
+    page = client.get("/").text
+    assert "/static/app.js" in page and "/static/app.css" in page
+    for asset in ("/static/app.js", "/static/app.css"):
+        text = client.get(asset).text
+        assert "http://" not in text.replace("http://www.w3.org/2000/svg", "") and "https://" not in text
+    assert "https://" not in page and "http://" not in page
+
+
+def test_designs_and_levers(client):
+    info = client.get("/api/designs").json()
+    names = [d["name"] for d in info["designs"]]
+    assert names[0] == "traditional" and "team-based" in names
+    assert {lv["name"] for lv in info["levers"]} >= {"class_size", "planning_day"}
+
+
+def test_stream_matches_compare_numbers(client):
+    evs = run(client, spec("traditional", "team-based", reps=3))
+    assert evs[0][0] == "start" and evs[-1][0] == "end"
+    updates = [e for k, e in evs if k == "message"]
+    assert updates[-1]["done"] == 6 and updates[0]["done"] <= 2
+    final = updates[-1]
+    assert [r["metric"] for r in final["rows"]] == list(HEADLINE)
+    # the same numbers as the runner (what `compare` stores) for replications 0-2, seed 1
+    job = variants_of(load_catalogue(), spec("traditional", "team-based", reps=3))
+    frames = [run_chunk(v, Chunk(0, 0, (0, 1, 2)), 1, 1, False, yearly=False)["metrics"] for v in job.variants]
+    for i, f in enumerate(frames):
+        mean = f[f.metric == "planning_hours_per_week"]["value"].mean()
+        cell = next(r for r in final["rows"] if r["metric"] == "planning_hours_per_week")["cells"][i]
+        assert cell["value"] == pytest.approx(mean, rel=1e-12)
+    assert final["rows"][0]["cells"][1]["diff"]  # differences in words for the second design
+
+
+def test_bad_lever_gets_the_cli_message(client):
+    r = client.get("/api/run", params={"spec": json.dumps(spec("traditional", "traditional", class_size=99))})
+    assert r.status_code == 400
+    body = r.json()
+    assert "class_size" in body["error"] and "10-40" in body["error"] and "Traceback" not in body["error"]
+
+
+def test_unknown_design_and_bad_json(client):
+    r = client.get("/api/run", params={"spec": json.dumps(spec("traditional", "nope"))})
+    assert r.status_code == 400 and "nope" in r.json()["error"]
+    assert client.get("/api/run", params={"spec": "{"}).status_code == 400
+
+
+def test_saved_design_validates_and_reproduces(client, tmp_path):
+    r = client.post("/api/design.yaml", json={"design": "team-based", "levers": {"class_size": 28}})
+    assert r.status_code == 200 and "team-based-modified" in r.headers["content-disposition"]
+    f = tmp_path / "saved.yaml"
+    f.write_text(r.text)
+    v = subprocess.run([sys.executable, "-m", "staffsim", "validate", str(f)], capture_output=True, text=True)
+    assert v.returncode == 0, v.stderr
+    from staffsim.scenario.loading import read_scenario
+    from staffsim.scenario.levers import lever_values
+    _, data = read_scenario(f)
+    assert lever_values(data)["class_size"] == 28
+
+
+def test_upload_valid_and_invalid(client):
+    good = Path("staffsim/designs/traditional.yaml").read_bytes() if Path("staffsim/designs/traditional.yaml").exists() else None
+    from staffsim.scenario.shipped import shipped_designs
+    good = shipped_designs()["traditional"].read_bytes()
+    r = client.post("/api/upload", params={"filename": "mine.yaml"}, content=good.replace(b"name: traditional", b"name: mine"))
+    assert r.status_code == 200, r.text
+    bad = good.replace(b"class_size: 24", b"class_size: -3")
+    assert bad != good
+    r = client.post("/api/upload", params={"filename": "bad.yaml"}, content=bad)
+    assert r.status_code == 400
+    body = r.json()
+    assert "class_size" in body["error"] and any(p["line"] for p in body["problems"])
+    assert "staffsim-upload-" not in body["error"]  # no temporary paths
+    r = client.post("/api/upload", params={"filename": "huge.yaml"}, content=b"#" * (300 * 1024))
+    assert r.status_code == 400 and "kB" in r.json()["error"]
+    r = client.post("/api/upload", params={"filename": "x.yaml"}, content=b"a: [1\n")
+    assert r.status_code == 400 and "line" in r.json()["error"]
+
+
+def test_timetable_of_a_role(client):
+    r = client.post("/api/timetable", json={"design": "team-based", "levers": {}, "role": ""})
+    assert r.status_code == 200 and r.json()["svg"].startswith("<svg")
+    role = r.json()["roles"][0]
+    r = client.post("/api/timetable", json={"design": "team-based", "levers": {}, "role": role})
+    assert r.status_code == 200
+    r = client.post("/api/timetable", json={"design": "team-based", "levers": {}, "role": "astronaut"})
+    assert r.status_code == 400 and "astronaut" in r.json()["error"]
+
+
+def test_plain_words():
+    assert plain_difference("planning_hours_per_week", 2.1, 1.5, 2.7, "traditional", 20).startswith(
+        "about 2.1 hours per week per teacher more than traditional (better)")
+    assert plain_difference("burnout_share", 0.05, 0.01, 0.09, "x", 20) == "about 5.0 % points more than x (worse)"
+    assert plain_difference("burnout_share", 0.05, -0.01, 0.09, "x", 20) == "no clear difference from x"
+
+
+def test_app_help():
+    r = subprocess.run([sys.executable, "-m", "staffsim", "app", "--help"], capture_output=True, text=True)
+    assert r.returncode == 0
+    for option in ("--port", "--host", "--ensemble", "--no-browser", "127.0.0.1"):
+        assert option in r.stdout
+
+
+def test_export_report_writes_a_run_folder_and_its_report(tmp_path):
+    from staffsim.experiments.runfolder import open_run
+
+    state = State(load_catalogue(), pool=None, results=tmp_path)
+    with TestClient(create_app(state)) as c:
+        r = c.post("/api/report", json=spec("traditional", "team-based", reps=2, class_size=26))
+    assert r.status_code == 200, r.text
+    info = r.json()
+    report = Path(info["report"])
+    assert report.is_file() and report.parent == Path(info["run_dir"]) and report.parent.parent == tmp_path
+    assert "team-based-modified" in report.read_text()
+    assert open_run(info["run_dir"]).replications == 2
