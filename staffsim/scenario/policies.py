@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from staffsim.scenario.frozen import Frozen
 
@@ -15,6 +15,23 @@ class Substitutes(Frozen):
         ge=0, le=1, description="probability a request is filled while a substitute is free"
     )
     run_small_groups: bool = Field(False, description="whether a substitute runs the absent adult's small groups")
+    assignment: Literal["random", "priority"] = Field(
+        "random", description="who gets the day's substitutes when there are fewer than absentees: random (a "
+        "fresh random order each day, from the named stream `substitute_order`, so no position is favoured by "
+        "its place in the file) or priority (the roles listed in `priority` first, in that order; random within "
+        "a role and among the roles not listed)",
+    )
+    priority: tuple[str, ...] = Field(
+        (), description="role names in the order their absentees get substitutes (assignment: priority)",
+    )
+
+    @model_validator(mode="after")
+    def _priority(self) -> "Substitutes":
+        if self.assignment == "priority" and not self.priority:
+            raise ValueError("assignment is priority but no roles are listed in priority")
+        if len(set(self.priority)) != len(self.priority):
+            raise ValueError("priority lists a role more than once")
+        return self
 
 
 CoverageStep = Literal["colleague_planning", "cancel_small_group", "combine_classes"]
@@ -84,6 +101,13 @@ class Needs(Frozen):
 class Planning(Frozen):
     collaboration_multiplier: float = Field(
         1.0, ge=0, le=3, description="workload hours one hour of collaborative planning absorbs"
+    )
+    workload_hours_per_student: float = Field(
+        0.035, gt=0, le=0.5, description="hours of planning, preparation and grading per week per student taught, "
+        "added to a teaching role's base workload (roles.*.planning_workload_hours_per_week). Students taught = "
+        "school.class_size x the position's classes a day (whole-class blocks per week / 5). Assumption: ~2 "
+        "minutes per student a week, 5 h/week for six classes of 24, the order of the few hours a week teachers "
+        "report for marking (OECD TALIS 2018); plausible range 0.02-0.06",
     )
 
 

@@ -21,7 +21,8 @@ def new_day(ctx: DayContext, day: int, d: int) -> DayState:
     """The state of school day d (run day `day`) before any step: everyone in, as timetabled."""
     plan = ctx.rules.plan
     w = ctx.rules.weekday[d]
-    return DayState(day=day, d=d, w=w, M=plan.minutes[w].copy(), seats=plan.seats[w])
+    return DayState(day=day, d=d, w=w, M=plan.minutes[w].copy(), seats=plan.seats[w],
+                    group_minutes=plan.seat_minutes[w])
 
 
 def run_day(ctx: DayContext, day: int, d: int, steps: tuple[DayStep, ...] = DAY_STEPS) -> DayState:
