@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import click
 
+from rich.table import Table
+
 from staffsim.experiments import store
 from staffsim.experiments.runs import build_variants
+from staffsim.metrics.frames import year_means
+from staffsim.present.format import format_value, metric_label
 from staffsim.scenario.loading import read_scenario
 from staffsim.cli.common import handle_errors, out, print_precision_warnings, run_options, summary_table
 from staffsim.cli.execution import execute_cli
@@ -29,3 +33,17 @@ def command(scenario: str, **options) -> None:
     if summary is not None and not summary.empty:
         out.print(summary_table(summary, f"{data['name']}: {manifest['replications']} replications, seed {manifest['seed']}"))
         print_precision_warnings(summary)
+    if int(manifest.get("years", 1)) > 1 and (run_dir / "years.parquet").exists():
+        out.print(_year_table(year_means(store.read_table(run_dir, "years"))))
+
+
+def _year_table(means) -> Table:
+    """The per-year means of a multi-year run: one row per metric, one column per year."""
+    t = Table(title="year by year (mean over replications)", title_justify="left")
+    t.add_column("metric", no_wrap=True)
+    years = list(means["year"])
+    for y in years:
+        t.add_column(f"year {int(y) + 1}", justify="right")
+    for m in means.columns[2:]:
+        t.add_row(metric_label(m)[0], *(format_value(v, m, compact=True) for v in means[m]))
+    return t

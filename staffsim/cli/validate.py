@@ -7,13 +7,16 @@ import sys
 import click
 
 from staffsim.errors import InputError
+from staffsim.scenario.effects import no_effect
 from staffsim.scenario.loading import load_scenario
 
 
 @click.command("validate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 def command(files: tuple[str, ...]) -> None:
-    """Check FILES (scenario YAML): one line per problem with its field path; exit 2 if any."""
+    """Check FILES (scenario YAML): one line per problem with its field path; exit 2 if any.
+
+    Fields that have no effect in the design are named as warnings (the exit code stays 0)."""
     bad = 0
     for f in files:
         try:
@@ -24,5 +27,7 @@ def command(files: tuple[str, ...]) -> None:
             continue
         click.echo(f"{f}: ok ({sc.name}: {sc.staff_count} staff in {sum(t.count for t in sc.teams)} team(s), "
                   f"{sc.school.students} students)")
+        for w in no_effect(sc):
+            click.echo(f"warning: {f}: {w}")
     if bad:
         sys.exit(2)

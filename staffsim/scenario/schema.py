@@ -56,6 +56,9 @@ class Scenario(Frozen):
                         problems.append(
                             f"{where}.timetable: unknown timetable {name!r}; defined: {', '.join(self.timetables)}"
                         )
+        for r in self.policies.substitutes.priority:
+            if r not in self.roles:
+                problems.append(f"policies.substitutes.priority: unknown role {r!r}; defined roles: {', '.join(self.roles)}")
         served = sum(t.students * t.count for t in self.teams)
         if served != self.school.students:
             problems.append(

@@ -29,7 +29,7 @@ class Exhaustion(Frozen):
         "against it",
     )
     recovery_per_day: float = Field(
-        0.041, ge=0, le=1, description="r: rate at which resources lower exhaustion, per school day and unit of "
+        0.042, ge=0, le=1, description="r: rate at which resources lower exhaustion, per school day and unit of "
         "resource. Calibrated (with gain_per_day and the other exhaustion parameters fixed): the traditional "
         "baseline's burnout_share ~ 56 % (RAND SoAT 2024-25: 53-60 %)",
     )
@@ -132,7 +132,7 @@ class AbsenceResponse(Frozen):
         "(burnout predicts sickness absence: Ahola et al. 2008)",
     )
     reference_exhaustion: float = Field(
-        0.486, ge=0, le=1, description="exhaustion at which behaviour.absence.days_per_year applies. Anchored: "
+        0.484, ge=0, le=1, description="exhaustion at which behaviour.absence.days_per_year applies. Anchored: "
         "ln mean exp(k E) / k over the traditional baseline's staff-days at the default exhaustion parameters, "
         "so that it reproduces the published rate (re-anchor when changing them, docs/model.md §3.2)",
     )
@@ -151,7 +151,7 @@ class Resignation(Frozen):
         "predicts intentions to quit: Madigan & Kim 2021 meta-analysis)",
     )
     reference_exhaustion: float = Field(
-        0.502, ge=0, le=1, description="exhaustion at which the published rates apply. Anchored: ln mean exp(k E) / k "
+        0.50, ge=0, le=1, description="exhaustion at which the published rates apply. Anchored: ln mean exp(k E) / k "
         "over the traditional baseline's teacher-days at the default exhaustion parameters",
     )
     notice_days: int = Field(
@@ -176,7 +176,7 @@ class Decision(Frozen):
         "(Madigan & Kim 2021)",
     )
     reference_exhaustion: float = Field(
-        0.535, ge=0, le=1, description="year-end exhaustion at which the published rates apply. Anchored: "
+        0.532, ge=0, le=1, description="year-end exhaustion at which the published rates apply. Anchored: "
         "ln mean exp(k E) / k over the traditional baseline's teachers on the last day, at the default "
         "exhaustion parameters",
     )

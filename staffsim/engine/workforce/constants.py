@@ -10,7 +10,7 @@ import numpy as np
 from staffsim.engine.plan import Plan
 from staffsim.engine.workforce import exhaustion as ex
 from staffsim.engine.workforce import hazards
-from staffsim.engine.workforce.stationary import ExitRates, stationary_rates
+from staffsim.engine.workforce.stationary import ExitRates, incumbent_sensitivity_cdf, stationary_rates
 from staffsim.scenario.calendar import MINUTES_PER_DAY
 from staffsim.scenario.vocabulary import CATEGORY_CODES, CATEGORY_NAMES, Activity
 from staffsim.scenario.workforce_params import Workforce as WorkforceParams
@@ -54,8 +54,7 @@ class WorkforceConstants:
     mates_k: np.ndarray  # (S, S) team-support weight of teammate j for s
     k_unc_school: np.ndarray  # (S,) per school position, felt by people on one-person teams
     k_unc_team: np.ndarray  # (S,) per team position, felt by teammates
-    typical_demand: np.ndarray  # (S,) demand units of the position's timetabled day (no absences)
-    typical_resource: np.ndarray  # (S,) resource units of that day
+    sens_cdf: np.ndarray | None  # (S, G) CDF of the initial staff's log-sensitivity (None: as newcomers')
     k_absent: float  # k of a day absent (a rest day)
     k_abs: float  # absence: log change in the start rate per unit of exhaustion (0 if static)
     ref_abs: float  # absence: exhaustion at which the base rate applies
@@ -132,7 +131,7 @@ def _typical_day(plan: Plan, weights: np.ndarray, d_full: np.ndarray, r_full: np
 
     Expected interruptions eat planning (individual first); the workload planning kept does not absorb,
     netted over the week as the carry does, is overtime. Used only to weight the initial staff's
-    sensitivity by tenure (`stationary.incumbent_sensitivity`).
+    sensitivity by tenure (`stationary.incumbent_sensitivity_cdf`).
     """
     sc = plan.scenario
     ir = sc.behaviour.interruptions
@@ -164,7 +163,13 @@ def _derive(plan: Plan) -> WorkforceConstants:
     none = np.zeros(p.experience.max_years + 1)
     weights = np.column_stack(ex.column_weights(e))
     team = _team_terms(plan)
-    demand, resource = _typical_day(plan, weights, team["d_full"], team["r_full"])
+    d = p.decision
+    sens_cdf = None
+    if not (static or d.exhaustion_sensitivity == 0 or e.sensitivity_sd == 0):
+        demand, resource = _typical_day(plan, weights, team["d_full"], team["r_full"])
+        sens_cdf = incumbent_sensitivity_cdf(e.sensitivity_sd, demand, resource, e.gain_per_day, e.recovery_per_day,
+                                             d.exhaustion_sensitivity, d.reference_exhaustion, rates.annual_exit,
+                                             rates.annual_retire)
     return WorkforceConstants(
         p=p, S=plan.n_staff, D1=D1,
         cal_day=cal.calendar_day,
@@ -180,8 +185,7 @@ def _derive(plan: Plan) -> WorkforceConstants:
         is_resident=plan.staff_category == RESIDENT,
         any_resident=bool((plan.staff_category == RESIDENT).any()),
         weights=weights,
-        typical_demand=demand,
-        typical_resource=resource,
+        sens_cdf=sens_cdf,
         k_absent=1.0 - e.absence_recovery,
         k_abs=0.0 if static else p.absence.exhaustion_sensitivity,
         ref_abs=p.absence.reference_exhaustion,

@@ -10,7 +10,7 @@ from scipy import special
 from staffsim.engine.workforce import exhaustion as ex
 from staffsim.engine.workforce.codes import _BAND_RANGES, experience_band
 from staffsim.engine.workforce.constants import WorkforceConstants
-from staffsim.engine.workforce.stationary import LEADER_MIN_YEARS, draw_years, hire_years, incumbent_sensitivity
+from staffsim.engine.workforce.stationary import LEADER_MIN_YEARS, draw_sensitivity, draw_years, hire_years
 
 
 @dataclass(eq=False)
@@ -76,16 +76,11 @@ def initial_sensitivity(c: WorkforceConstants, u: np.ndarray) -> np.ndarray:
 
     Residents (a one-year residency) and a static staff (exhaustion drives no exits) are drawn as newcomers.
     """
-    p = c.p
-    sd = p.exhaustion.sensitivity_sd
+    sd = c.p.exhaustion.sensitivity_sd
     sens = np.exp(sd * special.ndtri(u))
-    d = p.decision
-    if p.static or d.exhaustion_sensitivity == 0 or sd == 0:
+    if c.sens_cdf is None:
         return sens
-    tilt = incumbent_sensitivity(u, sd, c.typical_demand, c.typical_resource, p.exhaustion.gain_per_day,
-                                 p.exhaustion.recovery_per_day, d.exhaustion_sensitivity, d.reference_exhaustion,
-                                 c.rates.annual_exit, c.rates.annual_retire)
-    return np.where(c.is_resident, sens, tilt)
+    return np.where(c.is_resident, sens, draw_sensitivity(c.sens_cdf, sd, u))
 
 
 def initial_positions(c: WorkforceConstants, u: np.ndarray) -> Positions:

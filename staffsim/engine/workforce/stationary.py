@@ -28,8 +28,9 @@ from scipy import stats
 from staffsim.engine.workforce.codes import experience_band
 from staffsim.scenario.workforce_params import Workforce as WorkforceParams
 
-#: Fixed-point iterations of `stationary_rates` (converged to ~1e-12 well before).
-ITERATIONS = 400
+#: Most fixed-point iterations of `stationary_rates`, and the change in the distribution that ends them.
+ITERATIONS = 200
+TOLERANCE = 1e-13
 #: Completed years a teacher-leader has at least (they are never drawn from the first three years).
 LEADER_MIN_YEARS = 3
 
@@ -72,18 +73,42 @@ def _mover_experience(n: np.ndarray, move: np.ndarray) -> np.ndarray:
 
 def _year_end(n: np.ndarray, band: np.ndarray, p_mid: np.ndarray, movers: np.ndarray, total: np.ndarray,
               retire: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(4,) year-end exit probability and leave share per band, matching the band's published totals over n."""
-    q = np.zeros(4)
-    lam = np.zeros(4)
-    for b in range(4):
-        w = n[band == b]
-        w = w / w.sum() if w.sum() > 0 else np.full(len(w), 1.0 / max(len(w), 1))
-        a = float((w * (1.0 - retire[band == b])).sum())  # share not retiring
-        q[b] = np.clip(1.0 - (1.0 - total[b]) / ((1.0 - p_mid[b]) * a), 0.0, 1.0) if a > 0 else 0.0
-        decided = (1.0 - p_mid[b]) * a * q[b]  # year-end decision exits per person of the band
-        end_moves = movers[b] * (1.0 - p_mid[b] / total[b]) if total[b] > 0 else 0.0
-        lam[b] = np.clip(1.0 - end_moves / decided, 0.0, 1.0) if decided > 0 else 0.0
+    """(4,) year-end exit probability and leave share per band, matching the band's published totals over n.
+
+    Over the band's people (weights n): mid-year p, then retirement r(x), then the decision q must give
+    1 - (1 - p)(1 - q) mean(1 - r) = movers + leavers; movers are mid-year movers (p x movers / total)
+    plus the decision's exits that are not leaves."""
+    mass = np.bincount(band, weights=n, minlength=4)
+    a = np.divide(np.bincount(band, weights=n * (1.0 - retire), minlength=4), mass, out=np.ones(4), where=mass > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        q = np.where(a > 0, np.clip(1.0 - (1.0 - total) / ((1.0 - p_mid) * a), 0.0, 1.0), 0.0)
+        decided = (1.0 - p_mid) * a * q  # year-end decision exits per person of the band
+        end_moves = np.where(total > 0, movers * (1.0 - p_mid / total), 0.0)
+        lam = np.where(decided > 0, np.clip(1.0 - end_moves / decided, 0.0, 1.0), 0.0)
     return q, lam
+
+
+def _stationary(h: np.ndarray, mid: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """(X+1,) stationary distribution of a position's occupant's completed years at the start of a year.
+
+    From x: resign mid-year (mid), replaced by a hire of experience y ~ h who starts the next year with
+    y + 1; go at year end (end), replaced by y ~ h; else stay and start the next year with x + 1 (the top
+    year is absorbing until retirement, which is certain there)."""
+    k = len(h)
+    up = np.zeros(k)
+    up[1:] = h[:-1]
+    up[-1] += h[-1]  # a mid-year hire's year more, capped at the top
+    P = np.outer(end, h) + np.outer(mid, up)
+    stay = 1.0 - mid - end
+    P[np.arange(k - 1), np.arange(1, k)] += stay[:-1]
+    P[-1, -1] += stay[-1]
+    A = P.T - np.eye(k)
+    A[-1] = 1.0  # replace one balance equation by the normalisation
+    b = np.zeros(k)
+    b[-1] = 1.0
+    n = np.linalg.solve(A, b)
+    n = np.maximum(n, 0.0)
+    return n / n.sum()
 
 
 def stationary_rates(p: WorkforceParams) -> ExitRates:
@@ -103,19 +128,15 @@ def stationary_rates(p: WorkforceParams) -> ExitRates:
     for _ in range(ITERATIONS):
         qb, lamb = _year_end(n, band, p_mid, movers, total, retire)
         s_mid, q, lam = p_mid[band], qb[band], lamb[band]
-        end_exit = (1.0 - s_mid) * (1.0 - (1.0 - retire) * (1.0 - q))
         move = s_mid * np.divide(movers, total, out=np.zeros(4), where=total > 0)[band] \
             + (1.0 - s_mid) * (1.0 - retire) * q * (1.0 - lam)
         h_exp = _mover_experience(n, move)
         h = f1 * first + (1.0 - f1) * h_exp
-        stay = (1.0 - s_mid) * (1.0 - retire) * (1.0 - q)
-        nxt = np.zeros(X + 1)
-        nxt[1:] = n[:-1] * stay[:-1]
-        nxt += float((n * end_exit).sum()) * h
-        mid_hired = float((n * s_mid).sum()) * h  # hired during the year: a year more at its end
-        nxt[1:] += mid_hired[:-1]
-        nxt[-1] += mid_hired[-1]
-        n = nxt / nxt.sum()
+        nxt = _stationary(h, s_mid, (1.0 - s_mid) * (1.0 - (1.0 - retire) * (1.0 - q)))
+        done = float(np.abs(nxt - n).max()) < TOLERANCE
+        n = nxt
+        if done:
+            break
     qb, lamb = _year_end(n, band, p_mid, movers, total, retire)
     gone = 1.0 - (1.0 - p_mid[band]) * (1.0 - qb[band])  # without retirement
     return ExitRates(retire=retire, q_end=qb[band], end_leave_share=lamb[band], experience=n, hire_experienced=h_exp,
@@ -146,26 +167,27 @@ def hire_years(rates: ExitRates, first_year_share: float, u: float, leader: bool
 _Z = np.linspace(-6.0, 6.0, 1201)
 
 
-def incumbent_sensitivity(u: np.ndarray, sd: float, demand: np.ndarray, resource: np.ndarray, gain: float,
-                          recovery: float, k: float, reference: float, annual_exit: float,
-                          annual_retire: float) -> np.ndarray:
-    """(S,) sensitivity of the people in post in a stationary staff, drawn from uniforms u (S,).
+def incumbent_sensitivity_cdf(sd: float, demand: np.ndarray, resource: np.ndarray, gain: float, recovery: float,
+                              k: float, reference: float, annual_exit: float, annual_retire: float) -> np.ndarray:
+    """(S, G) CDF over the score grid `_Z` of the log-sensitivity (/ sd) of the people in post, per position.
 
     Newcomers' sensitivity is log-normal (median 1, log-sd `sd`). Those who exhaust faster leave sooner,
     so the people in post at any time are the newcomers weighted by their expected tenure (renewal
     theory): density f(theta) / pi(theta), pi the annual probability of going, retirement (not driven by
     exhaustion) plus 1 - (1 - annual_exit)^m with m = exp(k (E*(theta) - reference)) and
     E*(theta) = a theta D / (a theta D + r R) the exhaustion a position's typical day (demand D,
-    resource R, per position) settles at. k = 0 gives the newcomers'.
+    resource R, per position) settles at.
     """
-    z = _Z[None, :]
-    theta = np.exp(sd * z)
+    theta = np.exp(sd * _Z)[None, :]
     up = gain * theta * demand[:, None]
     e_star = up / np.maximum(up + recovery * resource[:, None], 1e-300)
     m = np.exp(k * (e_star - reference))
     pi = annual_retire - np.expm1(m * np.log1p(-min(annual_exit, 1.0 - 1e-12)))
-    dens = np.exp(-0.5 * _Z ** 2)[None, :] / np.maximum(pi, 1e-300)
-    cdf = np.cumsum(dens, axis=1)
-    cdf /= cdf[:, -1:]
+    cdf = np.cumsum(np.exp(-0.5 * _Z ** 2)[None, :] / np.maximum(pi, 1e-300), axis=1)
+    return cdf / cdf[:, -1:]
+
+
+def draw_sensitivity(cdf: np.ndarray, sd: float, u: np.ndarray) -> np.ndarray:
+    """(S,) sensitivities from uniforms u (S,) by inverting each position's CDF (`incumbent_sensitivity_cdf`)."""
     score = np.array([np.interp(ui, row, _Z) for ui, row in zip(np.asarray(u, dtype=float), cdf)])
     return np.exp(sd * score)
