@@ -94,7 +94,7 @@ def main() -> None:
           "events/s ratio | instructional blocks resolved/s | peak memory (MiB) |")
     print("|---|---|---|---|---|---|---|---|---|")
     for name in DESIGNS:
-        sc = staffsim.load_scenario(ROOT / "scenarios" / f"{name}.yaml")
+        sc = staffsim.load_scenario(name)  # a shipped design, by name
         replication(sc, 0)  # compile and warm up
         runs = [replication(sc, s) for s in range(20)]
         dt = statistics.median(r[0] for r in runs)

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def sweep_file(folder: Path, replications: int) -> Path:
     spec = {
-        "scenarios": [str(ROOT / "scenarios" / "traditional.yaml"), str(ROOT / "scenarios" / "team-based.yaml")],
+        "scenarios": ["traditional", "team-based"],  # shipped designs, by name
         "design": "grid",
         "parameters": {"policies.substitutes.pool_size": {"values": [0, 1, 2, 4]}},
         "replications": replications,

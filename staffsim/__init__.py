@@ -1,7 +1,7 @@
 """staffsim: discrete-event simulation of school staffing designs.
 
     >>> import staffsim
-    >>> sc = staffsim.load_scenario("scenarios/team-based.yaml")
+    >>> sc = staffsim.load_scenario("team-based")  # a shipped design's name, or a file
     >>> ledger = staffsim.simulate(sc, seed=7)
     >>> staffsim.compute_metrics(ledger)["planning_hours_per_week"]
 """

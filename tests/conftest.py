@@ -1,4 +1,4 @@
-"""Shared fixtures: paths to the shipped scenarios and a small synthetic scenario."""
+"""Shared fixtures: paths to the shipped designs and a small synthetic scenario."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SCENARIOS = ROOT / "scenarios"
+SCENARIOS = ROOT / "staffsim" / "designs"  # the shipped designs (package data)
 SHIPPED = ["traditional", "blended", "team-based", "pilot-4plus1", "pilot-two-periods"]
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 import yaml
 from click.testing import CliRunner
 
+from staffsim.experiments import store
 from staffsim.experiments.budget import Estimate, budget_analysis, levers, resolve_budget
 from staffsim.cli import main
 from staffsim.errors import InputError
@@ -19,6 +21,12 @@ from test_costs import PERSONNEL, priced
 # leaves it 78,000 over. Loaded pay (benefits 30 %): teacher 78,000, aide 39,000.
 BUDGET = 721304
 GAP = 78000
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path, monkeypatch):
+    """The CLI writes run folders under results/ of the working directory: keep them out of the checkout."""
+    monkeypatch.chdir(tmp_path)
 
 
 def test_cost_and_gap_without_randomness():
@@ -123,3 +131,30 @@ def test_cli_missing_budget_exits_2(tmp_path):
     assert "no budget given" in res.stderr
     res = CliRunner().invoke(main, ["budget", str(tmp_path / "missing.yaml"), "--budget", "1"])
     assert res.exit_code == 2 and "no such scenario file" in res.stderr
+
+
+def test_serial_and_processes_give_the_same_report(tmp_path):
+    sc = scenario_from_dict(priced(randomness=True))
+    serial = budget_analysis(sc, budget=BUDGET, replications=4, seed=2)
+    procs = budget_analysis(sc, budget=BUDGET, replications=4, seed=2, workers=2, backend="processes",
+                            run_dir=tmp_path / "procs")
+    pd.testing.assert_frame_equal(serial.costs_frame(), procs.costs_frame())
+    pd.testing.assert_frame_equal(serial.levers_frame(), procs.levers_frame())
+    d = tmp_path / "procs"
+    m = store.read_manifest(d)
+    assert m["kind"] == "budget" and m["budget"] == BUDGET and m["status"] == "complete"
+    pd.testing.assert_frame_equal(pd.read_csv(d / "budget_costs.csv"), serial.costs_frame())
+    assert (d / "budget_levers.csv").exists() and (d / "metrics.parquet").exists()
+
+
+def test_cli_budget_run_folder_and_resume(scenario_file, tmp_path):
+    out = tmp_path / "bud"
+    first = CliRunner().invoke(main, ["budget", str(scenario_file), "-n", "3", "--seed", "2", "--out", str(out), "-w", "1"])
+    assert first.exit_code == 0, first.output
+    again = CliRunner().invoke(main, ["budget", str(scenario_file), "--resume", str(out)])
+    assert again.exit_code == 0 and "already complete" in again.output
+    assert again.stdout == first.stdout
+    bad = CliRunner().invoke(main, ["budget", str(scenario_file), "--resume", str(out), "--budget", "5"])
+    assert bad.exit_code == 2 and f"budget={BUDGET}" in bad.output
+    bad = CliRunner().invoke(main, ["calibrate", str(scenario_file), "--resume", str(out)])
+    assert bad.exit_code == 2 and "'budget' run folder" in bad.output

@@ -9,7 +9,8 @@ import pytest
 from rich.console import Console
 
 from staffsim.experiments import stats, store
-from staffsim.present.decision import DECISION_LABELS, DECISION_METRICS, STATS, decision_table, render_decision_table, save_decision_table, table_metrics, write_decision_table
+from staffsim.experiments.decision import DECISION_METRICS, STATS, decision_table, save_decision_table, table_metrics, write_decision_table
+from staffsim.present.decision import DECISION_LABELS, render_decision_table
 from staffsim.metrics.frames import metrics_frame
 from staffsim.engine.simulate import simulate
 from staffsim.scenario.loading import dump_scenario, scenario_from_dict

@@ -7,7 +7,7 @@ import pytest
 from staffsim.engine.simulate import simulate
 from staffsim.metrics.metric import Direction, Kind, Metric
 from staffsim.metrics.registry import FAMILIES, FAMILY_TABLES, METRICS, compute_metrics, direction_of, kind_of, metric
-from staffsim.present.decision import DECISION_METRICS
+from staffsim.experiments.decision import DECISION_METRICS
 from staffsim.present.report import HEADLINE
 from staffsim.present.plots.sweep import DEFAULT_METRICS
 from staffsim.scenario.loading import read_scenario_dict, scenario_from_dict

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -14,8 +15,8 @@ import pandas as pd
 import pytest
 
 from staffsim.experiments import store
-from staffsim.experiments.runs import build_variants, run, start
-from staffsim.experiments.runner import RunOptions, auto_chunk_size, plan_chunks
+from staffsim.experiments.runs import build_variants, load_variants, run, start, variant_record
+from staffsim.experiments.runner import Chunk, RunOptions, auto_chunk_size, plan_chunks, run_chunk
 
 from conftest import small_scenario
 
@@ -46,6 +47,33 @@ def test_chunk_plan_covers_every_replication_once():
     seen = sorted((c.variant, r) for c in chunks for r in c.replications)
     assert seen == [(v, r) for v in range(3) for r in range(10)]
     assert 1 <= auto_chunk_size(3, 1000, 2) <= 50
+    own = plan_chunks(2, [5, 2], 2)  # one count per variant
+    assert sorted((c.variant, r) for c in own for r in c.replications) == [(0, r) for r in range(5)] + [(1, 0), (1, 1)]
+
+
+def test_extra_tables_and_variants_with_their_own_seed_years_and_replications(tmp_path):
+    vs = variants()
+    vs[1] = replace(vs[1], seed=11, years=2, replications=3)
+    tables = {"burnout": "staffsim.experiments.calibration:burnout_table"}
+    d = tmp_path / "own"
+    o = RunOptions(replications=4, seed=3, backend="serial", staff_weeks=False, tables=tables, chunk_size=2)
+    outcome, manifest = run(d, vs, o, start("compare", d, vs, o))
+    assert manifest["status"] == "complete" and manifest["tables"] == tables
+    assert [variant_record(v) for v in load_variants(d)] == [variant_record(v) for v in vs]
+    burn = store.read_table(d, "burnout")
+    assert list(burn.columns[:3]) == ["scenario", "point", "replication"]
+    assert burn.groupby("scenario")["replication"].nunique().to_dict() == {"small": 4, "nosubs": 3}
+    assert set(store.read_table(d, "years")["scenario"]) == {"nosubs"}  # only the two-year variant
+    assert manifest["yearly"] is True
+    alone = run_chunk(vs[1], Chunk(1, 0, (2,)), 3, 1, False, tuple(tables.items()))
+    metrics = store.read_table(d, "metrics")
+    ref = metrics[(metrics.scenario == "nosubs") & (metrics.replication == 2)].sort_values("metric")
+    np.testing.assert_array_equal(alone["metrics"].sort_values("metric")["value"].to_numpy(), ref["value"].to_numpy())
+    assert alone["burnout"].iloc[0]["replication"] == 2
+    from staffsim.errors import InputError
+
+    with pytest.raises(InputError, match="no table function"):
+        run(tmp_path / "bad", vs, replace(o, tables={"x": "staffsim.nothing:here"}), start("compare", tmp_path / "bad", vs, o))
 
 
 def test_serial_processes_and_chunking_give_identical_metrics(tmp_path):

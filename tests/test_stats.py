@@ -1,11 +1,15 @@
 """Intervals and paired comparisons."""
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from staffsim.experiments.stats import compare, interval_from_moments, precision_warnings, summarize, t_interval
+from staffsim.experiments.budget import Estimate
+from staffsim.experiments.stats import (compare, interval_from_moments, moments, precision_warnings, ratio_interval,
+                                        summary_from_moments, t_half_width, t_interval)
 
 
 def test_t_interval_matches_scipy():
@@ -23,6 +27,47 @@ def test_moments_match_direct_interval():
     m2, lo2, hi2 = t_interval(x)
     assert (mean[0], lo[0], hi[0]) == pytest.approx((m2, lo2, hi2))
     assert sd[0] == pytest.approx(x.std(ddof=1))
+
+
+@pytest.mark.parametrize("n", [2, 5, 100])
+def test_one_t_interval_everywhere_matches_scipy(n):
+    """Values, running moments, budget estimates and the ratio interval give scipy's t interval."""
+    x = np.random.default_rng(n).normal(3.0, 2.0, n)
+    ref = sps.t.interval(0.95, n - 1, loc=x.mean(), scale=sps.sem(x))
+    m, lo, hi = t_interval(x)
+    assert m == pytest.approx(x.mean()) and (lo, hi) == pytest.approx(ref)
+    _, _, mlo, mhi = interval_from_moments(np.array([n]), np.array([x.sum()]), np.array([(x**2).sum()]))
+    assert (mlo[0], mhi[0]) == pytest.approx(ref)
+    e = Estimate.of(x)
+    assert (e.mean, e.ci_low, e.ci_high) == (m, lo, hi)
+    # a ratio over denominators of 1 is a mean: the delta-method interval is the t interval
+    assert ratio_interval(x, np.ones(n))[1:] == pytest.approx(ref)
+    assert float(t_half_width(x.std(ddof=1), n)) == pytest.approx((ref[1] - ref[0]) / 2)
+
+
+def test_fewer_than_two_values_rule():
+    """n = 0: everything NaN; n = 1: the mean, with a zero-width interval. The same in every form."""
+    assert t_interval(np.array([3.0])) == (3.0, 3.0, 3.0)
+    assert t_interval(np.array([np.nan, 4.0])) == (4.0, 4.0, 4.0)
+    assert all(np.isnan(t_interval(np.array([]))))
+    mean, sd, lo, hi = interval_from_moments(np.array([0.0, 1.0]), np.array([0.0, 3.0]), np.array([0.0, 9.0]))
+    assert np.isnan([mean[0], lo[0], hi[0]]).all()
+    assert (mean[1], lo[1], hi[1]) == (3.0, 3.0, 3.0)
+    assert Estimate.of(np.array([5.0])) == Estimate(5.0, 5.0, 5.0)
+    assert ratio_interval(np.array([2.0]), np.array([4.0])) == (0.5, 0.5, 0.5)
+    half = t_half_width(np.array([np.nan, np.nan, 1.0]), np.array([0, 1, 2]))
+    assert np.isnan(half[0]) and half[1] == 0.0 and half[2] == pytest.approx(sps.t.ppf(0.975, 1) / np.sqrt(2))
+
+
+def test_interval_helpers():
+    rng = np.random.default_rng(0)
+    den = rng.integers(15, 25, 400).astype(float)
+    num = rng.binomial(den.astype(int), 0.16).astype(float)
+    r, lo, hi = ratio_interval(num, den)
+    assert lo < 0.16 < hi and r == pytest.approx(num.sum() / den.sum())
+    m, lo, hi = t_interval(np.array([1.0, 2.0, 3.0, np.nan]))
+    assert m == 2.0 and lo < 2.0 < hi
+    assert math.isnan(ratio_interval(np.zeros(3), np.zeros(3))[0])
 
 
 def frame(values: dict[str, np.ndarray]) -> pd.DataFrame:
@@ -52,9 +97,9 @@ def test_paired_interval_is_narrower_with_common_noise():
 
 def test_summary_and_precision_warning():
     x = np.array([1.0, 1.02, 0.98, 1.0])
-    s = summarize(frame({"a": x}))
+    s = summary_from_moments(moments(frame({"a": x})))
     assert s.iloc[0]["n"] == 4 and s.iloc[0]["mean"] == pytest.approx(1.0)
-    noisy = summarize(frame({"a": np.array([0.1, 5.0, 0.2, 3.0])}))
+    noisy = summary_from_moments(moments(frame({"a": np.array([0.1, 5.0, 0.2, 3.0])})))
     assert precision_warnings(noisy) and not precision_warnings(s)
 
 

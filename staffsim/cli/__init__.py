@@ -13,7 +13,8 @@ import click
 
 from staffsim import __version__
 
-COMMAND_MODULES = ("run", "compare", "sweep", "validate", "schema", "budget", "plot", "report", "calibrate")
+COMMAND_MODULES = ("run", "compare", "sweep", "validate", "schema", "budget", "plot", "report", "calibrate",
+                   "metrics", "designs", "new", "expand", "timetable")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -21,9 +22,10 @@ COMMAND_MODULES = ("run", "compare", "sweep", "validate", "schema", "budget", "p
 def main() -> None:
     """Simulate how a school's staffing design plays out over a school year.
 
-    Typical use: `staffsim compare scenarios/*.yaml` to compare the shipped
-    designs, `staffsim run FILE` for one design, `staffsim validate FILE` to
-    check a scenario you edited.
+    Typical use: `staffsim designs` lists the shipped designs and
+    `staffsim compare traditional team-based` compares two of them (a name or a
+    file, wherever a design is asked for); `staffsim new my-school.yaml --from
+    team-based` starts your own, `staffsim validate FILE` checks it.
     """
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import click
 from rich.table import Table
 
-from staffsim.experiments.budget import BudgetReport, Lever, budget_analysis
+from staffsim.experiments.budget import BudgetReport, Lever, budget_report, budget_variant, resolve_budget
 from staffsim.metrics.costs import COMPONENTS
 from staffsim.present.format import format_money, metric_label
 from staffsim.scenario.loading import load_scenario
-from staffsim.cli.common import handle_errors, out
+from staffsim.cli.common import execution_options, given, handle_errors, out
+from staffsim.cli.execution import execute_cli
 
 
 def _label(key: str) -> str:
@@ -80,17 +81,28 @@ def verdict(report: BudgetReport) -> str:
               help="Base seed, as in `staffsim run` (replication r uses SeedSequence(seed, spawn_key=(r,))).")
 @click.option("--years", type=click.IntRange(min=1), default=1, show_default=True,
               help="School years per replication; costs are means per year.")
+@execution_options
 @handle_errors
-def command(scenario: str, amount: float | None, replications: int, seed: int, years: int) -> None:
+def command(scenario: str, amount: float | None, **options) -> None:
     """Report what SCENARIO costs against a budget and which levers close the gap.
 
     Shows the annual personnel cost with its parts and the gap to the budget
     (95% confidence intervals over replications), then the cost of one unit of
     each lever (class size, support staff, teacher-leader supplement) and how
-    many units close the gap. See docs/costs.md for the cost model.
+    many units close the gap. See docs/costs.md for the cost model. The
+    replications run as a "budget" run folder; --resume finishes an interrupted one.
     """
-    sc = load_scenario(scenario)
-    report = budget_analysis(sc, budget=amount, replications=replications, seed=seed, years=years)
+    resume = options.get("resume_dir")
+    variants, name, extra = None, "budget", None
+    if not resume:
+        sc = load_scenario(scenario)
+        amount = resolve_budget(sc, amount)  # before anything runs
+        variants, name, extra = [budget_variant(sc)], f"budget-{sc.name}", {"budget": amount}
+    typed = given(options, "replications", "seed", "years")
+    defaults = {**{k: options[k] for k in typed}, "staff_weeks": False, "yearly": False}
+    run_dir, _ = execute_cli("budget", name, variants, {**options, **typed}, defaults, extra,
+                             resume_hint=f"{scenario} ", fixed={"budget": amount} if resume else None)
+    report = budget_report(run_dir)
     out.print(costs_table(report))
     out.print(verdict(report))
     out.print(levers_table(report))

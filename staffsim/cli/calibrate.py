@@ -1,15 +1,15 @@
-"""`staffsim calibrate`: published targets (DESIGN.md §5) next to what a scenario simulates."""
+"""`staffsim calibrate`: published targets (docs/model.md §3.1, §4.3) next to what a scenario simulates."""
 
 from __future__ import annotations
 
 import sys
-import time
 
 import click
 
-from staffsim.experiments.calibration import calibrate, format_table
+from staffsim.experiments.calibration import TABLES, calibration_table, calibration_variants, format_table
 from staffsim.scenario.loading import load_scenario
-from staffsim.cli.common import handle_errors
+from staffsim.cli.common import execution_options, given, handle_errors
+from staffsim.cli.execution import execute_cli
 
 
 @click.command("calibrate")
@@ -26,23 +26,32 @@ from staffsim.cli.common import handle_errors
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False), default=None,
               help="Also write the table (with tolerance bands) to this CSV file.")
 @click.option("--check", is_flag=True, help="Exit with code 1 if any estimate lies outside its tolerance band.")
+@execution_options
 @handle_errors
-def command(scenario_file: str, replications: int, years: int, seed: int, cohort_years: int,
-            cohort_replications: int | None, csv_path: str | None, check: bool) -> None:
-    """Print each published target of DESIGN.md §5 beside the simulated estimate and its 95 % CI.
+def command(scenario_file: str, csv_path: str | None, check: bool, **options) -> None:
+    """Print each published calibration target beside the simulated estimate and its 95 % CI.
+
+    The scenario and the cohort experiment run as a "calibrate" run folder
+    (calibration.csv in it); --resume finishes an interrupted one.
 
     Example: staffsim calibrate scenarios/traditional.yaml -n 200 --years 1 --seed 1
     """
-    sc = load_scenario(scenario_file)
-    n_cohort = cohort_replications or replications
-    t0 = time.perf_counter()
-    click.echo(f"simulating {replications} x {years} year(s) of {sc.name}"
-               + (f" and a {cohort_years}-year cohort experiment ({n_cohort} replications)" if cohort_years else "")
-               + " ...", err=True)
-    table = calibrate(sc, replications=replications, years=years, seed=seed, cohort_years=cohort_years,
-                      cohort_replications=n_cohort)
+    typed = given(options, "replications", "seed", "years", "cohort_years", "cohort_replications")
+    variants, name, extra = None, "calibrate", None
+    if not options.get("resume_dir"):
+        sc = load_scenario(scenario_file)
+        n_cohort = options["cohort_replications"] or options["replications"]
+        variants = calibration_variants(sc, options["seed"], options["cohort_years"], n_cohort)
+        name = f"calibrate-{sc.name}"
+        extra = {"cohort_years": options["cohort_years"], "cohort_replications": n_cohort}
+    defaults = {k: options[k] for k in ("replications", "seed", "years")}
+    run_dir, _ = execute_cli(
+        "calibrate", name, variants, {**options, **typed}, {**defaults, "staff_weeks": False, "yearly": False, "tables": TABLES},
+        extra, resume_hint=f"{scenario_file} ",
+        fixed={k: typed[k] for k in ("cohort_years", "cohort_replications")},
+    )
+    table = calibration_table(run_dir)
     click.echo(format_table(table))
-    click.echo(f"({time.perf_counter() - t0:.1f} s)", err=True)
     if csv_path:
         table.to_csv(csv_path, index=False)
     if check and not table["within"].all():

@@ -7,6 +7,7 @@ import sys
 from typing import Any, Callable
 
 import click
+from click.core import ParameterSource
 import pandas as pd
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
@@ -36,7 +37,7 @@ def handle_errors(fn: Callable) -> Callable:
 
 
 def run_options(fn: Callable) -> Callable:
-    """Options shared by run, compare and sweep."""
+    """Options shared by run, compare and sweep: -n, --seed, --years and the `execution_options`."""
     decorators = [
         click.option("-n", "--replications", type=click.IntRange(1, 1_000_000), default=None,
                      help="Replications per design (and per sweep point). Default: 20, or the sweep file's."),
@@ -44,6 +45,15 @@ def run_options(fn: Callable) -> Callable:
                      help="Base seed; replication r uses SeedSequence(seed, spawn_key=(r,)). Default: 1."),
         click.option("--years", type=click.IntRange(1, 50), default=None,
                      help="Consecutive school years per replication (staff carried over). Default: 1."),
+    ]
+    for d in reversed(decorators):
+        fn = d(fn)
+    return execution_options(fn)
+
+
+def execution_options(fn: Callable) -> Callable:
+    """Where replications run and where their run folder goes: every command that runs replications has these."""
+    decorators = [
         click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
                      help="Run folder to create (must not exist or be empty). Default: results/<name>-<time>."),
         click.option("-w", "--workers", type=click.IntRange(1, 1024), default=None,
@@ -61,6 +71,15 @@ def run_options(fn: Callable) -> Callable:
     for d in reversed(decorators):
         fn = d(fn)
     return fn
+
+
+def given(options: dict[str, Any], *names: str) -> dict[str, Any]:
+    """The options among `names` typed on the command line; None for those left at their default.
+
+    What a resumed run checks against its manifest (a default is not a request to change it).
+    """
+    ctx = click.get_current_context()
+    return {n: None if ctx.get_parameter_source(n) is ParameterSource.DEFAULT else options[n] for n in names}
 
 
 class ProgressBar:

@@ -6,20 +6,22 @@ import click
 
 from staffsim.experiments import store
 from staffsim.metrics.costs import check_same_money
-from staffsim.present.decision import render_decision_table, run_money
-from staffsim.errors import InputError
+from staffsim.experiments.decision import run_money
+from staffsim.present.decision import render_decision_table
+from staffsim.errors import InputError, prefixed
 from staffsim.experiments.runs import build_variants, unique_labels
-from staffsim.scenario.loading import read_scenario
 from staffsim.cli.common import comparison_table, handle_errors, out, print_precision_warnings, run_options
 from staffsim.cli.execution import execute_cli
+from staffsim.cli.settings import parse_settings, read_design, set_option
 
 
 @click.command("compare")
 @click.argument("scenarios", nargs=-1, type=click.Path(dir_okay=False))
+@set_option
 @run_options
 @handle_errors
-def command(scenarios: tuple[str, ...], **options) -> None:
-    """Compare SCENARIOS (YAML files; the first is the baseline) on the same random numbers.
+def command(scenarios: tuple[str, ...], settings: tuple[str, ...], **options) -> None:
+    """Compare SCENARIOS (YAML files or shipped designs' names; the first is the baseline) on the same random numbers.
 
     Prints each metric for each design with its 95 % CI and the paired
     difference from the baseline; saves comparison.parquet/.csv, metrics.parquet
@@ -30,11 +32,12 @@ def command(scenarios: tuple[str, ...], **options) -> None:
     if scenarios:
         problems = []
         validated, designs = [], []
+        changes = parse_settings(settings)
         for path in scenarios:
             try:
-                sc, data = read_scenario(path)
+                sc, data = read_design(path, changes)
             except InputError as exc:
-                problems.extend(f"{path}: {p}" for p in exc.problems)
+                problems.extend(prefixed(path, p) for p in exc.problems)
                 continue
             validated.append(sc)
             designs.append(data)

@@ -10,22 +10,29 @@ from staffsim.experiments import store
 from staffsim.experiments.runs import build_variants
 from staffsim.metrics.frames import year_means
 from staffsim.present.format import format_value, metric_label
-from staffsim.scenario.loading import read_scenario
+from staffsim.scenario.loading import check_scenario
 from staffsim.cli.common import handle_errors, out, print_precision_warnings, run_options, summary_table
 from staffsim.cli.execution import execute_cli
+from staffsim.cli.validate import warning_lines
+from staffsim.cli.settings import parse_settings, read_design, set_option
 
 
 @click.command("run")
 @click.argument("scenario", type=click.Path(dir_okay=False))
+@set_option
 @run_options
 @handle_errors
-def command(scenario: str, **options) -> None:
-    """Simulate SCENARIO (a YAML file) for N replications and print its metrics with 95 % CIs.
+def command(scenario: str, settings: tuple[str, ...], **options) -> None:
+    """Simulate SCENARIO (a YAML file or a shipped design's name) for N replications and print its metrics with 95 % CIs.
 
     Writes a run folder (manifest.json, metrics.parquet, staff_weeks.parquet,
     summary.csv, the resolved scenario) under results/ unless --out says where.
     """
-    _, data = read_scenario(scenario)  # validate first: clear errors before any folder is made
+    _, data, warnings = check_scenario(scenario)  # validate first: clear errors before any folder is made
+    if warnings:
+        click.echo(warning_lines(scenario, warnings), err=True)
+    if settings:  # the file itself was valid (its errors carry lines); now with the settings applied
+        _, data = read_design(scenario, parse_settings(settings))
     variants = None if options.get("resume_dir") else build_variants([(data["name"], data)], source=scenario)
     res = execute_cli("run", data["name"], variants, options, resume_hint=f"{scenario} ")
     run_dir, manifest = res

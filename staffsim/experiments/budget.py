@@ -1,9 +1,10 @@
 """Budget-neutral analysis: what a design costs against a budget, and which levers close the gap.
 
-`budget_analysis` runs replications of one scenario, prices each with the
-cost model (`costs.compute_costs`) and reports the annual personnel cost and
-the gap to the budget with 95 % confidence intervals. It then prices three
-levers a planner can pull (docs/costs.md):
+`budget_analysis` runs replications of one scenario through the runner (a
+"budget" run folder), reads each one's cost metrics (`metrics.costs`, stored
+with the other metrics) and reports the annual personnel cost and the gap to
+the budget with 95 % confidence intervals (`stats.t_interval`). It then
+prices three levers a planner can pull (docs/costs.md):
 
 - class size: one student more (or fewer) per class changes the number of
   classroom teachers in proportion, N x c / (c +/- 1) for N teaching positions
@@ -23,17 +24,19 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
+from staffsim.experiments import runs, store
+from staffsim.experiments.runner import RunOptions, Variant
+from staffsim.experiments.stats import t_interval
 from staffsim.scenario.vocabulary import TEACHER_CATEGORIES
 from staffsim.scenario.schema import Scenario
-from staffsim.metrics.costs import COMPONENTS, RolePay, compute_costs, money_label, role_pay
+from staffsim.metrics.costs import COMPONENTS, RolePay, money_label, role_pay
 from staffsim.errors import InputError
-from staffsim.engine.simulate import simulate
-from staffsim.engine.streams import replication_seed
 
 #: The money unit of the supplement lever, in the scenario's currency.
 SUPPLEMENT_STEP = 1000.0
@@ -49,12 +52,8 @@ class Estimate:
 
     @classmethod
     def of(cls, values: np.ndarray, level: float = 0.95) -> "Estimate":
-        v = np.asarray(values, dtype=float)
-        m = float(v.mean())
-        if len(v) < 2:
-            return cls(m, m, m)
-        half = float(sps.t.ppf(0.5 + level / 2, len(v) - 1) * v.std(ddof=1) / math.sqrt(len(v)))
-        return cls(m, m - half, m + half)
+        """The mean of `values` and its t interval (`stats.t_interval`)."""
+        return cls(*t_interval(values, level))
 
 
 @dataclass(frozen=True)
@@ -140,88 +139,129 @@ def _mean_loaded(scenario: Scenario, roles: list[str]) -> float:
     return float(np.mean([_pay(scenario, r).loaded for r in roles]))
 
 
-def levers(scenario: Scenario, gap: Estimate, variable_per_position: float = 0.0) -> list[Lever]:
-    """The levers' costs per unit and the units that close `gap` (cost minus budget)."""
-    pos = _positions(scenario)
-    out: list[Lever] = []
-    gaps = (gap.mean, gap.ci_low, gap.ci_high)
-
-    # Class size: N teaching positions, class size c; N' = N c / c'.
+def _class_size_levers(scenario: Scenario, pos: list[tuple[str, str]], gaps: tuple[float, float, float],
+                       variable_per_position: float) -> list[Lever]:
+    """One student more per class (and one fewer): N teaching positions at class size c become N c / c'."""
     teaching = [r for r, c in pos if c in TEACHER_CATEGORIES]
     classroom = [r for r, c in pos if c == "teacher"] or teaching
     c = float(scenario.school.class_size)
-    if teaching:
-        N = len(teaching)
-        u = _mean_loaded(scenario, classroom) + variable_per_position
+    if not teaching:
+        return [Lever("class size", "one more student per class", None, math.nan, None, note="no teaching positions")]
+    N = len(teaching)
+    u = _mean_loaded(scenario, classroom) + variable_per_position
 
-        def class_units(g: float) -> float | None:
-            n_new = N - g / u
-            return None if n_new <= 0 else c * N / n_new - c
+    def class_units(g: float) -> float | None:
+        n_new = N - g / u
+        return None if n_new <= 0 else c * N / n_new - c
 
-        ks = [class_units(g) for g in gaps]
-        up = -N / (c + 1)
+    ks = [class_units(g) for g in gaps]
+    up = -N / (c + 1)
+    out = [Lever(
+        "class size", "one more student per class", up, up * u,
+        ks[0] if ks[0] is not None and ks[0] > 0 else None,
+        tuple(k if k is not None and k > 0 else None for k in ks[1:]),
+        note=f"{N} teaching positions at class size {c:g}",
+    )]
+    if c > 1:
+        down = N / (c - 1)
         out.append(Lever(
-            "class size", "one more student per class", up, up * u,
-            ks[0] if ks[0] is not None and ks[0] > 0 else None,
-            tuple(k if k is not None and k > 0 else None for k in ks[1:]),
-            note=f"{N} teaching positions at class size {c:g}",
+            "class size", "one fewer student per class", down, down * u,
+            -ks[0] if ks[0] is not None and ks[0] < 0 else None,
+            tuple(-k if k is not None and k < 0 else None for k in ks[1:]),
+            note="smaller classes need more teachers",
         ))
-        if c > 1:
-            down = N / (c - 1)
-            out.append(Lever(
-                "class size", "one fewer student per class", down, down * u,
-                -ks[0] if ks[0] is not None and ks[0] < 0 else None,
-                tuple(-k if k is not None and k < 0 else None for k in ks[1:]),
-                note="smaller classes need more teachers",
-            ))
-    else:
-        out.append(Lever("class size", "one more student per class", None, math.nan, None, note="no teaching positions"))
-
-    # Support staff: one position more.
-    support = [r for r, cat in pos if cat == "support"]
-    if support:
-        u = _mean_loaded(scenario, support) + variable_per_position
-        units = [-g / u for g in gaps]
-        note = f"{len(support)} support positions in the design"
-        if units[0] < -len(support):
-            note += f"; closing the gap would need more than the {len(support)} there are"
-        out.append(Lever("support staff", "one more support position", 1.0, u, units[0], (units[1], units[2]), note))
-    else:
-        out.append(Lever("support staff", "one more support position", 1.0, math.nan, None,
-                         note="the design has no support role to price; add one to the scenario"))
-
-    # Supplement: SUPPLEMENT_STEP more per teacher-leader.
-    leaders = [r for r, cat in pos if cat == "teacher_leader"]
-    if leaders:
-        u = float(sum(SUPPLEMENT_STEP * (1 + _pay(scenario, r).benefits_rate) for r in leaders))
-        units = [-g / u for g in gaps]
-        current = min(_pay(scenario, r).supplement for r in leaders)
-        note = f"{len(leaders)} teacher-leaders; supplement now {current:,.0f}"
-        if units[0] * SUPPLEMENT_STEP < -current:
-            note += "; closing the gap would take the supplement below zero"
-        out.append(Lever("supplement", f"{SUPPLEMENT_STEP:,.0f} more per teacher-leader", 0.0, u, units[0],
-                         (units[1], units[2]), note))
-    else:
-        out.append(Lever("supplement", f"{SUPPLEMENT_STEP:,.0f} more per teacher-leader", 0.0, math.nan, None,
-                         note="the design has no teacher-leaders"))
     return out
 
 
+def _support_lever(scenario: Scenario, pos: list[tuple[str, str]], gaps: tuple[float, float, float],
+                   variable_per_position: float) -> Lever:
+    """One support position more (or fewer)."""
+    support = [r for r, cat in pos if cat == "support"]
+    if not support:
+        return Lever("support staff", "one more support position", 1.0, math.nan, None,
+                     note="the design has no support role to price; add one to the scenario")
+    u = _mean_loaded(scenario, support) + variable_per_position
+    units = [-g / u for g in gaps]
+    note = f"{len(support)} support positions in the design"
+    if units[0] < -len(support):
+        note += f"; closing the gap would need more than the {len(support)} there are"
+    return Lever("support staff", "one more support position", 1.0, u, units[0], (units[1], units[2]), note)
+
+
+def _supplement_lever(scenario: Scenario, pos: list[tuple[str, str]], gaps: tuple[float, float, float]) -> Lever:
+    """SUPPLEMENT_STEP more (or less) per teacher-leader."""
+    leaders = [r for r, cat in pos if cat == "teacher_leader"]
+    unit = f"{SUPPLEMENT_STEP:,.0f} more per teacher-leader"
+    if not leaders:
+        return Lever("supplement", unit, 0.0, math.nan, None, note="the design has no teacher-leaders")
+    u = float(sum(SUPPLEMENT_STEP * (1 + _pay(scenario, r).benefits_rate) for r in leaders))
+    units = [-g / u for g in gaps]
+    current = min(_pay(scenario, r).supplement for r in leaders)
+    note = f"{len(leaders)} teacher-leaders; supplement now {current:,.0f}"
+    if units[0] * SUPPLEMENT_STEP < -current:
+        note += "; closing the gap would take the supplement below zero"
+    return Lever("supplement", unit, 0.0, u, units[0], (units[1], units[2]), note)
+
+
+def levers(scenario: Scenario, gap: Estimate, variable_per_position: float = 0.0) -> list[Lever]:
+    """The levers' costs per unit and the units that close `gap` (cost minus budget)."""
+    pos = _positions(scenario)
+    gaps = (gap.mean, gap.ci_low, gap.ci_high)
+    return [*_class_size_levers(scenario, pos, gaps, variable_per_position),
+            _support_lever(scenario, pos, gaps, variable_per_position),
+            _supplement_lever(scenario, pos, gaps)]
+
+
+#: The cost items reported, in order (`metrics.costs`; the gap is computed against the budget tested).
+ITEMS = ("personnel_cost", "cost_per_pupil", *COMPONENTS, "budget_gap")
+#: The variable costs (per replication) that enter the price of a position.
+VARIABLE = ["cost_substitutes", "cost_vacancies", "cost_turnover"]
+
+
+def budget_variant(scenario: Scenario) -> Variant:
+    return Variant(scenario.name, 0, scenario.model_dump_json())
+
+
 def budget_analysis(
-    scenario: Scenario, budget: float | None = None, replications: int = 20, seed: int = 1, years: int = 1
+    scenario: Scenario, budget: float | None = None, replications: int = 20, seed: int = 1, years: int = 1,
+    run_dir: Path | None = None, workers: int = 1, backend: str = "serial",
+    progress: Callable[[int, int, int], None] | None = None,
 ) -> BudgetReport:
-    """Run `replications` of `scenario`, price them, and report cost, gap and levers (see module docstring)."""
+    """Run `replications` of `scenario`, price them, and report cost, gap and levers (see module docstring).
+
+    Runs in `run_dir` (a new "budget" run folder; a temporary one when None)
+    on `backend` with `workers`; the numbers do not depend on either.
+    """
     if replications < 1:
         raise InputError("-n", [f"expected at least 1 replication, found {replications}"])
     amount = resolve_budget(scenario, budget)
-    rows = [compute_costs(scenario, simulate(scenario, replication_seed(seed, r), years=years)) for r in range(replications)]
-    frame = pd.DataFrame(rows)
+    opts = RunOptions(replications=replications, seed=seed, years=years, workers=workers, backend=backend,
+                      staff_weeks=False, yearly=False)
+    return runs.run_in("budget", [budget_variant(scenario)], opts, budget_report, run_dir, {"budget": amount}, progress)
+
+
+def budget_report(run_dir: Path) -> BudgetReport:
+    """The budget report of a "budget" run folder, from its stored per-replication cost metrics."""
+    manifest = store.read_manifest(run_dir)
+    scenario = Scenario.model_validate_json(runs.load_variants(run_dir)[0].scenario_json)
+    amount = float(manifest["budget"])
+    n = int(manifest["replications"])
+    metrics = store.read_table(run_dir, "metrics")
+    frame = metrics.pivot(index="replication", columns="metric", values="value").reindex(range(n))
     frame["budget_gap"] = frame["personnel_cost"] - amount
-    order = ["personnel_cost", "cost_per_pupil", *COMPONENTS, "budget_gap"]
-    est = {k: Estimate.of(frame[k].to_numpy()) for k in order}
-    variable = frame[["cost_substitutes", "cost_vacancies", "cost_turnover"]].sum(axis=1).mean()
+    est = {k: Estimate.of(frame[k].to_numpy()) for k in ITEMS}
+    variable = frame[VARIABLE].sum(axis=1).mean()
     per_position = float(variable / max(scenario.staff_count, 1))
     return BudgetReport(
-        scenario=scenario.name, money=money_label(scenario), budget=amount, replications=replications,
-        seed=seed, years=years, costs=est, levers=tuple(levers(scenario, est["budget_gap"], per_position)),
+        scenario=scenario.name, money=money_label(scenario), budget=amount, replications=n,
+        seed=int(manifest["seed"]), years=int(manifest["years"]), costs=est,
+        levers=tuple(levers(scenario, est["budget_gap"], per_position)),
     )
+
+
+def write_budget(run_dir: Path) -> BudgetReport:
+    """budget_costs.parquet/csv and budget_levers.parquet/csv in a finished "budget" run folder (`runs.finish`)."""
+    report = budget_report(run_dir)
+    store.write_frame(run_dir, "budget_costs", report.costs_frame())
+    store.write_frame(run_dir, "budget_levers", report.levers_frame())
+    return report

@@ -1,11 +1,12 @@
-"""Calibration: the published targets of DESIGN.md §5 next to what a scenario simulates.
+"""Calibration: the published targets (docs/model.md §3.1, §4.3) next to what a scenario simulates.
 
 `calibrate(scenario, replications, years, seed)` runs the scenario and returns
 one row per target: the published figure, the simulated estimate with its 95 %
 confidence interval, whether the estimate lies within the target's tolerance,
 and the source. Rates are pooled over replications (sum of events / sum of
-people at risk) with a delta-method interval over replications; per-replication
-metrics (hours, absence days) use a t interval of the mean.
+people at risk) with a delta-method interval over replications
+(`stats.ratio_interval`); per-replication metrics (hours, absence days) use a
+t interval of the mean (`stats.t_interval`).
 
 The residency contrast (82 % vs 72 % of novices still in the district, IES/NCEE
 2015-4015) needs residency graduates, which a traditional school has none of.
@@ -15,24 +16,35 @@ graduates; after `cohort_years` years the log-survival ratio
 ln S_graduates / ln S_others is compared with ln 0.82 / ln 0.72 = 0.60, which is
 the same at every horizon under proportional hazards. staffsim models one
 school, so "still in the district" is read as "still in the same position".
+
+Both run through the runner as one "calibrate" run folder: the scenario is
+variant 0 (point 0), the cohort experiment variant 1 (point 1, its own seed
+`seed + COHORT_SEED_OFFSET`, years and replications). Besides the metrics the
+runner stores per replication the counts behind the rates (`TABLES`), and
+`calibration_table` aggregates them from the stored parts.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from staffsim.experiments import runs, store
+from staffsim.experiments.runner import RunOptions, Variant
+from staffsim.experiments.stats import ratio_interval, t_interval
 from staffsim.metrics import workforce as wf
 from staffsim.scenario.schema import Scenario
 from staffsim.engine.ledger import Ledger
-from staffsim.metrics.time_use import compute_metrics
-from staffsim.engine.simulate import simulate
-from staffsim.engine.streams import replication_seed
+
+#: The cohort experiment's base seed is the run's seed plus this (its streams differ from the scenario's).
+COHORT_SEED_OFFSET = 7919
+#: Bootstrap resamples of the residency interval (drawn with numpy's default_rng(seed)).
+BOOTSTRAP = 400
 
 
 @dataclass(frozen=True)
@@ -99,44 +111,50 @@ def _targets() -> list[Target]:
 TARGETS: tuple[Target, ...] = tuple(_targets())
 
 
-def ratio_ci(num: np.ndarray, den: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
-    """Pooled ratio sum(num)/sum(den) over replications, with a delta-method confidence interval."""
-    num, den = np.asarray(num, float), np.asarray(den, float)
-    n = len(num)
-    if den.sum() <= 0:
-        return float("nan"), float("nan"), float("nan")
-    r = num.sum() / den.sum()
-    if n < 2:
-        return r, float("nan"), float("nan")
-    resid = num - r * den
-    se = math.sqrt((resid ** 2).sum() / (n * (n - 1))) / den.mean()
-    h = stats.t.ppf(0.5 + level / 2, n - 1) * se
-    return r, r - h, r + h
+# --------------------------------------------------------------- per-replication tables (run in workers)
+
+SURVIVAL = ["graduates", "graduates_kept", "others", "others_kept"]
 
 
-def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
-    """Mean with a t confidence interval (NaN values dropped)."""
-    v = np.asarray(values, float)
-    v = v[~np.isnan(v)]
-    n = len(v)
-    if n == 0:
-        return float("nan"), float("nan"), float("nan")
-    m = float(v.mean())
-    if n < 2:
-        return m, float("nan"), float("nan")
-    h = stats.t.ppf(0.5 + level / 2, n - 1) * v.std(ddof=1) / math.sqrt(n)
-    return m, m - h, m + h
+def turnover_counts(ledger: Ledger) -> pd.DataFrame:
+    """The counts behind each turnover rate (`workforce.cohort_counts`): rate, numerator, denominator."""
+    c = wf.cohort_counts(ledger)
+    return pd.DataFrame({"rate": list(c), "numerator": [v[0] for v in c.values()],
+                         "denominator": [v[1] for v in c.values()]})
 
 
-def _replications(scenario: Scenario, n: int, years: int, seed: int,
-                  progress: Callable[[int], None] | None = None) -> list[Ledger]:
-    out = []
-    for r in range(n):
-        out.append(simulate(scenario, replication_seed(seed, r), years))
-        if progress:
-            progress(r + 1)
-    return out
+def burnout_table(ledger: Ledger) -> pd.DataFrame:
+    """Teachers burned out and teachers in post at year end (`workforce.burnout_counts`), one row."""
+    burned, teachers, _ = wf.burnout_counts(ledger)
+    return pd.DataFrame({"burned_out": [burned], "teachers": [teachers]})
 
+
+def survival_table(ledger: Ledger) -> pd.DataFrame:
+    """Graduates and other teachers in post at the start of the run, and those still in post at its end.
+
+    One row (graduates, graduates_kept, others, others_kept); "still in post" means
+    in the same position at the end of the last year. No rows without workforce data.
+    """
+    x = ledger.extra
+    if "outcome" not in x or "graduate" not in x:
+        return pd.DataFrame(columns=SURVIVAL)
+    oc = np.asarray(x["outcome"])
+    grad = np.asarray(x["graduate"])[0]
+    teach = (oc[0] >= 0) & np.isin(ledger.staff_category, (wf.LEADER, wf.TEACHER))
+    kept = (oc == wf.STAY).all(axis=0)
+    counts = [(teach & grad).sum(), (teach & grad & kept).sum(), (teach & ~grad).sum(), (teach & ~grad & kept).sum()]
+    return pd.DataFrame([np.array(counts, dtype=float)], columns=SURVIVAL)
+
+
+#: The extra tables of a calibrate run: name -> per-replication function (see `runner`).
+TABLES = {
+    "cohort_counts": f"{__name__}:turnover_counts",
+    "burnout": f"{__name__}:burnout_table",
+    "cohort_survival": f"{__name__}:survival_table",
+}
+
+
+# --------------------------------------------------------------- running
 
 def cohort_scenario(scenario: Scenario, graduate_share: float = 0.5) -> Scenario:
     """The scenario with an all-early-career initial staff, `graduate_share` of them residency graduates."""
@@ -147,68 +165,133 @@ def cohort_scenario(scenario: Scenario, graduate_share: float = 0.5) -> Scenario
     return scenario.model_copy(update={"workforce": w})
 
 
-def cohort_survival(ledgers: list[Ledger]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Per replication: (graduates at start, graduates still in post, others at start, others still in post).
+def calibration_variants(scenario: Scenario, seed: int, cohort_years: int, cohort_replications: int) -> list[Variant]:
+    """The scenario (point 0) and, unless `cohort_years` is 0, its cohort experiment (point 1)."""
+    out = [Variant(scenario.name, 0, scenario.model_dump_json())]
+    if cohort_years > 0:
+        out.append(Variant(f"{scenario.name}-cohort", 1, cohort_scenario(scenario).model_dump_json(),
+                           seed=seed + COHORT_SEED_OFFSET, years=cohort_years, replications=cohort_replications))
+    return out
 
-    Counts teachers in post at the start of the run; "still in post" means in the
-    same position at the end of the last year.
+
+def calibrate(scenario: Scenario, replications: int = 200, years: int = 1, seed: int = 1,
+              cohort_years: int = 4, cohort_replications: int | None = None, run_dir: Path | None = None,
+              workers: int = 1, backend: str = "serial",
+              progress: Callable[[int, int, int], None] | None = None) -> pd.DataFrame:
+    """The calibration table of `scenario`: one row per target (see the module).
+
+    Runs in `run_dir` (a new "calibrate" run folder; a temporary one when None)
+    on `backend` with `workers`; the numbers do not depend on either.
     """
-    g0, g1, o0, o1 = [], [], [], []
-    for L in ledgers:
-        oc = np.asarray(L.extra["outcome"])
-        grad = np.asarray(L.extra["graduate"])[0]
-        teach = (oc[0] >= 0) & np.isin(L.staff_category, (wf.LEADER, wf.TEACHER))
-        kept = (oc == wf.STAY).all(axis=0)
-        g0.append((teach & grad).sum())
-        g1.append((teach & grad & kept).sum())
-        o0.append((teach & ~grad).sum())
-        o1.append((teach & ~grad & kept).sum())
-    return tuple(np.array(a, dtype=float) for a in (g0, g1, o0, o1))  # type: ignore[return-value]
+    n_cohort = cohort_replications or replications
+    opts = RunOptions(replications=replications, seed=seed, years=years, workers=workers, backend=backend,
+                      staff_weeks=False, yearly=False, tables=dict(TABLES))
+    variants = calibration_variants(scenario, seed, cohort_years, n_cohort)
+    extra = {"cohort_years": cohort_years, "cohort_replications": n_cohort}
+    return runs.run_in("calibrate", variants, opts, calibration_table, run_dir, extra, progress)
+
+
+# --------------------------------------------------------------- aggregating the stored parts
+
+def _pivot(df: pd.DataFrame, point: int, n: int, column: str, values: str) -> pd.DataFrame:
+    """One variant's tidy rows as replication x `column`; replications 0..n-1 in order (the order sums run in)."""
+    if df.empty:
+        return pd.DataFrame(index=range(n))
+    return df[df["point"] == point].pivot(index="replication", columns=column, values=values).reindex(range(n))
+
+
+def _rows(df: pd.DataFrame, point: int, n: int) -> pd.DataFrame:
+    """One variant's rows (one per replication), replications 0..n-1 in order."""
+    if df.empty:
+        return pd.DataFrame(index=range(n))
+    return df[df["point"] == point].set_index("replication").reindex(range(n))
+
+
+def _column(frame: pd.DataFrame, name: str, missing: float) -> np.ndarray:
+    """A column as floats, `missing` where a replication has no entry (a count it did not report)."""
+    if name not in frame:
+        return np.full(len(frame), missing)
+    col = frame[name].to_numpy(dtype=float)
+    return np.where(np.isnan(col), missing, col)
 
 
 def log_survival_ratio(g0, g1, o0, o1) -> float:
+    """ln S_graduates / ln S_others of pooled survival S = kept / at start; NaN unless both lie in (0, 1)."""
     sg, so = g1.sum() / g0.sum(), o1.sum() / o0.sum()
     if not (0 < sg < 1 and 0 < so < 1):
         return float("nan")
     return math.log(sg) / math.log(so)
 
 
-def calibrate(scenario: Scenario, replications: int = 200, years: int = 1, seed: int = 1,
-              cohort_years: int = 4, cohort_replications: int | None = None,
-              progress: Callable[[int], None] | None = None) -> pd.DataFrame:
-    """The calibration table of `scenario`: one row per target of DESIGN.md §5."""
-    ledgers = _replications(scenario, replications, years, seed, progress)
-    counts = [wf.cohort_counts(L) for L in ledgers]
-    mets = [compute_metrics(L) for L in ledgers]
-    burn = np.array([wf.burnout_counts(L)[:2] for L in ledgers])
+def _bootstrap_interval(cohort: tuple[np.ndarray, ...], seed: int) -> tuple[float, float]:
+    """2.5 and 97.5 percentiles of `log_survival_ratio` over replications resampled with replacement."""
+    rng = np.random.default_rng(seed)
+    n_c = len(cohort[0])
+    boot = []
+    for _ in range(BOOTSTRAP):
+        i = rng.integers(0, n_c, n_c)
+        boot.append(log_survival_ratio(*(a[i] for a in cohort)))
+    boot = np.array(boot)
+    boot = boot[~np.isnan(boot)]
+    return tuple(np.percentile(boot, [2.5, 97.5])) if len(boot) else (np.nan, np.nan)
+
+
+@dataclass(frozen=True)
+class _Replications:
+    """What the estimates are read from: per replication of the scenario (and of the cohort experiment)."""
+
+    numerators: pd.DataFrame  # replication x rate
+    denominators: pd.DataFrame
+    metrics: pd.DataFrame  # replication x metric
+    burnout: pd.DataFrame  # burned_out, teachers
+    cohort: tuple[np.ndarray, ...] | None  # graduates, graduates_kept, others, others_kept
+    seed: int
+
+
+def _read(run_dir: Path, manifest: dict) -> _Replications:
+    n = int(manifest["replications"])
+    counts = store.read_table(run_dir, "cohort_counts")
     cohort = None
-    if cohort_years > 0:
-        n_c = cohort_replications or replications
-        cl = _replications(cohort_scenario(scenario), n_c, cohort_years, seed + 7919)
-        cohort = cohort_survival(cl)
+    if int(manifest["cohort_years"]) > 0:
+        surv = _rows(store.read_table(run_dir, "cohort_survival"), 1, int(manifest["cohort_replications"]))
+        cohort = tuple(_column(surv, c, 0.0) for c in SURVIVAL)
+    return _Replications(
+        numerators=_pivot(counts, 0, n, "rate", "numerator"),
+        denominators=_pivot(counts, 0, n, "rate", "denominator"),
+        metrics=_pivot(store.read_table(run_dir, "metrics"), 0, n, "metric", "value"),
+        burnout=_rows(store.read_table(run_dir, "burnout"), 0, n),
+        cohort=cohort, seed=int(manifest["seed"]),
+    )
+
+
+def _estimate(t: Target, data: _Replications) -> tuple[float, float, float] | None:
+    """(estimate, ci_low, ci_high) of one target; None for the residency target without a cohort experiment."""
+    if t.kind == "ratio":
+        return ratio_interval(_column(data.numerators, t.key, 0.0), _column(data.denominators, t.key, 0.0))
+    if t.kind == "mean":
+        return t_interval(_column(data.metrics, t.metric, np.nan))
+    if t.kind == "burnout":
+        return ratio_interval(_column(data.burnout, "burned_out", 0.0), _column(data.burnout, "teachers", 0.0))
+    if data.cohort is None:
+        return None
+    return (log_survival_ratio(*data.cohort), *_bootstrap_interval(data.cohort, data.seed))
+
+
+def calibration_table(run_dir: Path) -> pd.DataFrame:
+    """The calibration table of a "calibrate" run folder, from its stored parts (see the module).
+
+    One row per target: target, label, unit, published, value, low, high,
+    simulated, ci_low, ci_high, within, source. `attrs` say what was run, and
+    the cohort experiment's pooled survival of graduates and of other novices.
+    """
+    manifest = store.read_manifest(run_dir)
+    data = _read(run_dir, manifest)
     rows = []
     for t in TARGETS:
-        if t.kind == "ratio":
-            num = np.array([c.get(t.key, (0, 0))[0] for c in counts])
-            den = np.array([c.get(t.key, (0, 0))[1] for c in counts])
-            est, lo, hi = ratio_ci(num, den)
-        elif t.kind == "mean":
-            est, lo, hi = mean_ci(np.array([m.get(t.metric, np.nan) for m in mets]))
-        elif t.kind == "burnout":
-            est, lo, hi = ratio_ci(burn[:, 0], burn[:, 1])
-        else:
-            if cohort is None:
-                continue
-            est = log_survival_ratio(*cohort)
-            rng = np.random.default_rng(seed)
-            n_c = len(cohort[0])
-            boot = []
-            for _ in range(400):
-                i = rng.integers(0, n_c, n_c)
-                boot.append(log_survival_ratio(*(a[i] for a in cohort)))
-            boot = np.array(boot)
-            boot = boot[~np.isnan(boot)]
-            lo, hi = (np.percentile(boot, [2.5, 97.5]) if len(boot) else (np.nan, np.nan))
+        e = _estimate(t, data)
+        if e is None:
+            continue
+        est, lo, hi = e
         rows.append({
             "target": t.key, "label": t.label, "unit": t.unit,
             "published": t.published or (_pct(t.value) if t.unit == "share" else f"{t.value:g}"),
@@ -218,11 +301,19 @@ def calibrate(scenario: Scenario, replications: int = 200, years: int = 1, seed:
             "source": t.source,
         })
     df = pd.DataFrame(rows)
-    df.attrs.update(replications=replications, years=years, seed=seed, cohort_years=cohort_years,
-                    scenario=scenario.name)
-    if cohort is not None:
-        df.attrs["cohort_survival"] = (float(cohort[1].sum() / cohort[0].sum()), float(cohort[3].sum() / cohort[2].sum()))
+    df.attrs.update(replications=int(manifest["replications"]), years=int(manifest["years"]), seed=data.seed,
+                    cohort_years=int(manifest["cohort_years"]), scenario=runs.load_variants(run_dir)[0].label)
+    if data.cohort is not None:
+        g0, g1, o0, o1 = data.cohort
+        df.attrs["cohort_survival"] = (float(g1.sum() / g0.sum()), float(o1.sum() / o0.sum()))
     return df
+
+
+def write_calibration(run_dir: Path) -> pd.DataFrame:
+    """calibration.parquet/csv in a finished "calibrate" run folder (`runs.finish`)."""
+    table = calibration_table(run_dir)
+    store.write_frame(run_dir, "calibration", table)
+    return table
 
 
 def format_table(df: pd.DataFrame) -> str:

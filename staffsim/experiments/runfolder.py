@@ -21,8 +21,8 @@ import yaml
 from staffsim.experiments import store
 from staffsim.errors import InputError
 
+#: The kinds of run folder (of `store.KINDS`) that plot and report read: those with per-design figures.
 KINDS = ("run", "compare", "sweep")
-#: Staff categories whose planning time the figures and metrics count as "teachers".
 
 
 @dataclass

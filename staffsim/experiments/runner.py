@@ -9,20 +9,31 @@ gives the same numbers, and designs share common random numbers.
 Executors: "serial" (in this process), "processes" (a local process pool,
 the default) and "dask" (a `LocalCluster`, or an existing cluster given by
 its scheduler address; needs the `dask` extra).
+
+Besides the metrics, a run can store *extra tables*: `RunOptions.tables` maps a
+table name to a per-replication function, named "module:function" so workers
+import it and manifests record it. The function takes the replication's
+ledger and returns a DataFrame of any rows; the runner puts the `scenario`,
+`point` and `replication` columns in front and writes the table's parts next
+to the metrics (`<name>.parquet/`). Calibration counts are such tables.
 """
 
 from __future__ import annotations
 
+import importlib
 import math
 import os
 import signal
 import time
+from collections import defaultdict
+from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+import numpy as np
 import pandas as pd
 
 from staffsim.experiments import store
@@ -38,11 +49,18 @@ BACKENDS = ("serial", "processes", "dask")
 
 @dataclass(frozen=True)
 class Variant:
-    """One scenario to replicate: a design, or a design at one sweep point."""
+    """One scenario to replicate: a design, or a design at one sweep point.
+
+    `seed`, `years` and `replications` override the run's options for this
+    variant alone (None: the run's); calibration's cohort experiment uses them.
+    """
 
     label: str  # the `scenario` column in results
     point: int  # the `point` column (scenario index for compare, point id for sweeps)
     scenario_json: str  # the resolved scenario, as JSON (cheap to send to workers)
+    seed: int | None = None
+    years: int | None = None
+    replications: int | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +80,18 @@ class RunOptions:
     scheduler: str | None = None
     chunk_size: int | None = None
     staff_weeks: bool = True
+    yearly: bool = True  # per-year metrics of multi-year replications (years.parquet)
+    tables: dict[str, str] = field(default_factory=dict)  # extra table name -> "module:function"
+
+    def replications_of(self, variant: Variant) -> int:
+        return variant.replications or self.replications
+
+    def total_replications(self, variants: Sequence[Variant]) -> int:
+        return sum(self.replications_of(v) for v in variants)
+
+    def chunk_size_for(self, variants: Sequence[Variant]) -> int:
+        """`chunk_size` if set, else the automatic size for these variants."""
+        return self.chunk_size or auto_chunk_size(1, self.total_replications(variants), self.workers)
 
 
 @dataclass
@@ -73,19 +103,22 @@ class Outcome:
     skipped: int = 0
     interrupted: bool = False
     wall_seconds: float = 0.0
-    errors: list[str] = field(default_factory=list)
 
 
 def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def plan_chunks(n_variants: int, replications: int, chunk_size: int) -> list[Chunk]:
-    """The fixed chunk plan: replications 0..n-1 of each variant cut into runs of `chunk_size`."""
+def plan_chunks(n_variants: int, replications: int | Sequence[int], chunk_size: int) -> list[Chunk]:
+    """The fixed chunk plan: replications 0..n-1 of each variant cut into runs of `chunk_size`.
+
+    `replications` is one count for every variant, or one count per variant.
+    """
+    counts = [replications] * n_variants if isinstance(replications, int) else list(replications)
     chunks = []
-    for v in range(n_variants):
-        for c, lo in enumerate(range(0, replications, chunk_size)):
-            chunks.append(Chunk(v, c, tuple(range(lo, min(lo + chunk_size, replications)))))
+    for v, n in enumerate(counts):
+        for c, lo in enumerate(range(0, n, chunk_size)):
+            chunks.append(Chunk(v, c, tuple(range(lo, min(lo + chunk_size, n)))))
     return chunks
 
 
@@ -101,25 +134,57 @@ def _scenario(scenario_json: str) -> Scenario:
     return Scenario.model_validate_json(scenario_json)
 
 
-def run_chunk(variant: Variant, chunk: Chunk, seed: int, years: int, staff_weeks: bool) -> dict[str, pd.DataFrame]:
-    """Simulate one chunk; return its tidy tables. Runs in a worker; pure given its arguments."""
+@lru_cache(maxsize=64)
+def table_function(path: str) -> Callable[[Any], pd.DataFrame]:
+    """The per-replication table function named "module:function"; `InputError` if there is none."""
+    module, _, name = path.partition(":")
+    try:
+        fn = getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError, ValueError) as exc:
+        raise InputError("tables", [f"no table function {path!r} ({exc})"]) from None
+    if not callable(fn):
+        raise InputError("tables", [f"{path!r} is not a function"])
+    return fn
+
+
+def _keyed(frames: list[tuple[int, pd.DataFrame]], variant: Variant) -> pd.DataFrame:
+    """An extra table's rows of a chunk, (replication, rows) each, with the key columns in front."""
+    df = pd.concat([f for _, f in frames], ignore_index=True)
+    reps = np.repeat([r for r, _ in frames], [len(f) for _, f in frames])
+    df.insert(0, "replication", reps.astype(np.int64))
+    df.insert(0, "point", variant.point)
+    df.insert(0, "scenario", variant.label)
+    return df
+
+
+def run_chunk(variant: Variant, chunk: Chunk, seed: int, years: int, staff_weeks: bool,
+              tables: tuple[tuple[str, str], ...] = (), yearly: bool = True) -> dict[str, pd.DataFrame]:
+    """Simulate one chunk; return its tidy tables. Runs in a worker; pure given its arguments.
+
+    `seed` and `years` are the run's; the variant's own, when set, take precedence.
+    `tables` are (name, "module:function") pairs of extra tables (see the module);
+    `yearly` adds the metrics of each year of multi-year replications ("years").
+    """
     sc = _scenario(variant.scenario_json)
-    metrics, yearly, weeks = [], [], []
+    seed = seed if variant.seed is None else variant.seed
+    years = variant.years or years
+    extra = [(name, table_function(path)) for name, path in tables]
+    rows: dict[str, list[pd.DataFrame]] = defaultdict(list)
+    extra_rows: dict[str, list[tuple[int, pd.DataFrame]]] = defaultdict(list)
     for r in chunk.replications:
         ledger = simulate(sc, replication_seed(seed, r), years=years)
-        metrics.append(metrics_frame(ledger, variant.label, variant.point, r))
-        if years > 1:
+        rows["metrics"].append(metrics_frame(ledger, variant.label, variant.point, r))
+        if yearly and years > 1:
             for y, part in enumerate(split_years(ledger)):
                 f = metrics_frame(part, variant.label, variant.point, r)
                 f.insert(3, "year", y)
-                yearly.append(f)
+                rows["years"].append(f)
         if staff_weeks:
-            weeks.append(staff_weeks_frame(ledger, variant.label, variant.point, r))
-    out = {"metrics": pd.concat(metrics, ignore_index=True)}
-    if yearly:
-        out["years"] = pd.concat(yearly, ignore_index=True)
-    if weeks:
-        out["staff_weeks"] = pd.concat(weeks, ignore_index=True)
+            rows["staff_weeks"].append(staff_weeks_frame(ledger, variant.label, variant.point, r))
+        for name, fn in extra:
+            extra_rows[name].append((r, fn(ledger)))
+    out = {name: pd.concat(frames, ignore_index=True) for name, frames in rows.items()}
+    out.update({name: _keyed(frames, variant) for name, frames in extra_rows.items()})
     return out
 
 
@@ -197,6 +262,23 @@ def _iter_dask(tasks, fn, workers: int, scheduler: str | None) -> Iterator[tuple
             cluster.close()
 
 
+def _results(todo: list[Chunk], variants: list[Variant], opts: RunOptions) -> Iterator[tuple[Any, dict]]:
+    """(variant, chunk) keys and tables of the chunks in `todo`, on the executor `opts` asks for."""
+    tables = tuple(opts.tables.items())
+    tasks = (((c.variant, c.index),
+              (variants[c.variant], c, opts.seed, opts.years, opts.staff_weeks, tables, opts.yearly)) for c in todo)
+    backend = "dask" if opts.scheduler else opts.backend
+    if backend == "processes" and opts.workers <= 1:
+        backend = "serial"
+    if backend == "serial":
+        return _iter_serial(tasks, run_chunk)
+    if backend == "processes":
+        return _iter_processes(tasks, run_chunk, opts.workers)
+    if backend == "dask":
+        return _iter_dask(tasks, run_chunk, opts.workers, opts.scheduler)
+    raise InputError("--backend", [f"expected one of {', '.join(BACKENDS)}, found {backend!r}"])
+
+
 def execute(
     run_dir: Path,
     variants: list[Variant],
@@ -210,34 +292,23 @@ def execute(
     stops cleanly: finished parts stay, and `Outcome.interrupted` is True.
     """
     started = time.perf_counter()
-    chunk_size = opts.chunk_size or auto_chunk_size(len(variants), opts.replications, opts.workers)
-    opts.chunk_size = chunk_size
-    chunks = plan_chunks(len(variants), opts.replications, chunk_size)
+    for path in opts.tables.values():
+        table_function(path)  # fail here, not in a worker
+    opts.chunk_size = opts.chunk_size_for(variants)
+    chunks = plan_chunks(len(variants), [opts.replications_of(v) for v in variants], opts.chunk_size)
     done = store.done_chunks(run_dir)
     store.clean_partial(run_dir, done)
     todo = [c for c in chunks if (c.variant, c.index) not in done]
     out = Outcome(run_dir=run_dir, skipped=len(chunks) - len(todo))
     if progress:
         progress(out.skipped, len(chunks), 0)
-    tasks = (((c.variant, c.index), (variants[c.variant], c, opts.seed, opts.years, opts.staff_weeks)) for c in todo)
-    backend = "dask" if opts.scheduler else opts.backend
-    if backend == "processes" and opts.workers <= 1:
-        backend = "serial"
-    if backend == "serial":
-        results = _iter_serial(tasks, run_chunk)
-    elif backend == "processes":
-        results = _iter_processes(tasks, run_chunk, opts.workers)
-    elif backend == "dask":
-        results = _iter_dask(tasks, run_chunk, opts.workers, opts.scheduler)
-    else:
-        raise InputError("--backend", [f"expected one of {', '.join(BACKENDS)}, found {backend!r}"])
     n_done = out.skipped
     try:
-        for (v, c), tables in results:
+        for (v, c), tables in _results(todo, variants, opts):
             # secondary tables first: the metrics part marks the chunk as done
-            for name in ("staff_weeks", "years"):
-                if name in tables:
-                    store.write_part(run_dir, name, v, c, tables[name])
+            for name, df in tables.items():
+                if name != "metrics" and not df.empty:
+                    store.write_part(run_dir, name, v, c, df)
             store.write_part(run_dir, "metrics", v, c, tables["metrics"])
             out.ran += 1
             n_done += 1

@@ -2,14 +2,18 @@
 
 `run`, `compare` and `sweep` are the same thing with different variants:
 one design; several designs (point = design index); or designs x sweep points.
-This module is the Python API the CLI wraps (usable from notebooks too).
+`calibrate` and `budget` run through it too, and finish by writing their own
+tables (`finish`). This module is the Python API the CLI wraps (usable from
+notebooks too); `run_in` runs an experiment in a folder or a temporary one.
 """
 
 from __future__ import annotations
 
 import json
+import tempfile
+from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 import pandas as pd
 
@@ -17,11 +21,15 @@ from staffsim.experiments import store
 from staffsim.scenario.schema import Scenario
 from staffsim.errors import InputError
 from staffsim.experiments.runner import Outcome, RunOptions, Variant, execute, summarize_run
-from staffsim.scenario.loading import apply_overrides, dump_scenario, scenario_from_dict
-from staffsim.present.decision import save_decision_table
+from staffsim.scenario.levers import apply_settings
+from staffsim.scenario.loading import dump_scenario, scenario_from_dict
+from staffsim.experiments.decision import save_decision_table
 from staffsim.experiments.stats import compare as compare_stats
 
-KINDS = ("run", "compare", "sweep")
+T = TypeVar("T")
+
+#: Variant fields recorded in variants.jsonl only when set (see `Variant`).
+OVERRIDES = ("seed", "years", "replications")
 
 
 def unique_labels(names: list[str]) -> list[str]:
@@ -57,7 +65,7 @@ def build_variants(
             point = int(values.pop("point"))
             overrides = {k: _plain(values[k]) for k in params}
             try:
-                data = apply_overrides(raw, overrides, source=f"{label} point {point}")
+                data = apply_settings(raw, overrides, source=f"{label} point {point}")  # levers or dotted paths
                 sc = scenario_from_dict(data, source=f"{label} point {point}")
             except InputError as err:
                 problems.extend(f"{label}, point {point}: {p}" for p in err.problems)
@@ -105,17 +113,24 @@ def start(
         scheduler=opts.scheduler,
         chunk_size=opts.chunk_size,
         staff_weeks=opts.staff_weeks,
+        yearly=opts.yearly,
+        **({"tables": dict(opts.tables)} if opts.tables else {}),
         seeds="replication r uses numpy SeedSequence(seed, spawn_key=(r,)); streams keyed by name below it",
         scenarios=list(dict.fromkeys(v.label for v in variants)),
         variants=len(variants),
     )
     if extra_manifest:
         manifest.update(extra_manifest)
-    store.write_atomic(
-        run_dir / "variants.jsonl", "".join(json.dumps({"label": v.label, "point": v.point, "scenario": json.loads(v.scenario_json)}) + "\n" for v in variants)
-    )
+    store.write_atomic(run_dir / "variants.jsonl", "".join(json.dumps(variant_record(v)) + "\n" for v in variants))
     store.write_manifest(run_dir, manifest)
     return manifest
+
+
+def variant_record(v: Variant) -> dict[str, Any]:
+    """A variant as plain data (a line of variants.jsonl); overrides only when set."""
+    rec = {"label": v.label, "point": v.point, "scenario": json.loads(v.scenario_json)}
+    rec.update({k: x for k, x in asdict(v).items() if k in OVERRIDES and x is not None})
+    return rec
 
 
 def load_variants(run_dir: Path) -> list[Variant]:
@@ -127,7 +142,7 @@ def load_variants(run_dir: Path) -> list[Variant]:
     for line in p.read_text().splitlines():
         if line.strip():
             d = json.loads(line)
-            out.append(Variant(d["label"], int(d["point"]), json.dumps(d["scenario"])))
+            out.append(Variant(d["label"], int(d["point"]), json.dumps(d["scenario"]), **{k: d[k] for k in OVERRIDES if k in d}))
     return out
 
 
@@ -143,6 +158,8 @@ def options_from_manifest(manifest: dict[str, Any], workers: int | None = None, 
         scheduler=scheduler,
         chunk_size=int(manifest["chunk_size"]),
         staff_weeks=bool(manifest.get("staff_weeks", True)),
+        yearly=bool(manifest.get("yearly", True)),
+        tables=dict(manifest.get("tables", {})),
     )
 
 
@@ -165,12 +182,50 @@ def run(
         return outcome, manifest
     summary = summarize_run(run_dir)
     store.write_frame(run_dir, "summary", summary)
-    if manifest["kind"] == "compare":
-        write_comparison(run_dir, [v.label for v in variants])
+    finish(run_dir, variants, manifest["kind"])
     manifest["status"] = "complete"
     manifest["finished"] = store.now_iso()
     store.write_manifest(run_dir, manifest)
     return outcome, manifest
+
+
+def finish(run_dir: Path, variants: list[Variant], kind: str) -> None:
+    """The tables a kind of run writes once all its replications are on disk (see `store`)."""
+    if kind == "compare":
+        write_comparison(run_dir, [v.label for v in variants])
+    elif kind == "calibrate":
+        from staffsim.experiments.calibration import write_calibration  # imports this module
+
+        write_calibration(run_dir)
+    elif kind == "budget":
+        from staffsim.experiments.budget import write_budget  # imports this module
+
+        write_budget(run_dir)
+
+
+def run_in(
+    kind: str,
+    variants: list[Variant],
+    opts: RunOptions,
+    read: Callable[[Path], T],
+    run_dir: Path | None = None,
+    extra_manifest: dict[str, Any] | None = None,
+    progress: Callable[[int, int, int], None] | None = None,
+) -> T:
+    """Run an experiment into `run_dir` (a temporary folder when None) and return `read(run_dir)`.
+
+    For library use (calibrate, budget): an interruption keeps what is done in
+    `run_dir` and raises KeyboardInterrupt again.
+    """
+    if run_dir is None:
+        with tempfile.TemporaryDirectory(prefix=f"staffsim-{kind}-") as tmp:
+            return run_in(kind, variants, opts, read, Path(tmp), extra_manifest, progress)
+    opts.chunk_size = opts.chunk_size_for(variants)
+    manifest = start(kind, run_dir, variants, opts, extra_manifest, command=[f"python: staffsim.experiments.runs.run_in({kind!r})"])
+    outcome, _ = run(run_dir, variants, opts, manifest, progress)
+    if outcome.interrupted:
+        raise KeyboardInterrupt(f"interrupted; finished chunks are in {run_dir}")
+    return read(run_dir)
 
 
 def write_comparison(run_dir: Path, labels: list[str]) -> pd.DataFrame:

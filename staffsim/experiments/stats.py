@@ -1,13 +1,25 @@
 """Confidence intervals and paired comparisons over replications.
 
-Means come with t-based 95 % intervals (scipy.stats.t). Comparisons between
-designs are *paired* by replication: replication r of every design ran on the
-same random streams, so the per-replication difference cancels the shared
-noise and its interval is narrower than an unpaired one.
+Every interval of a mean is one t interval (`t_half_width`): mean +- t x sd / sqrt(n),
+with t the (1 + level) / 2 quantile of Student's t with n - 1 degrees of
+freedom (`scipy.stats.t`). `t_interval` takes the values, `interval_from_moments`
+running sums (a run summarised part by part), `ratio_interval` a ratio of sums
+(the delta method).
+
+The rule for fewer than two values (written once, in `small_n_rule`): with no
+value the mean and the interval are NaN; with one value the mean is that value
+and the interval has zero width (low = high = mean), since there is no spread
+to estimate. Summaries carry `n`, so such rows stay recognisable, and
+`precision_warnings` skips them.
+
+Comparisons between designs are *paired* by replication: replication r of
+every design ran on the same random streams, so the per-replication difference
+cancels the shared noise and its interval is narrower than an unpaired one.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,17 +29,35 @@ from scipy import stats as sps
 KEY = ["scenario", "point"]
 
 
+def t_critical(dof: np.ndarray | float, level: float = 0.95) -> np.ndarray:
+    """The two-sided critical value of Student's t at `level` for `dof` degrees of freedom."""
+    return sps.t.ppf(0.5 + level / 2, dof)
+
+
+def small_n_rule(half: np.ndarray | float, n: np.ndarray | float) -> np.ndarray:
+    """The n < 2 rule for a half-width computed as if n >= 2: 0 for n = 1, NaN for n = 0."""
+    n = np.asarray(n, dtype=float)
+    return np.where(n >= 2, half, np.where(n == 1, 0.0, np.nan))
+
+
+def t_half_width(sd: np.ndarray | float, n: np.ndarray | float, level: float = 0.95) -> np.ndarray:
+    """Half-width t x sd / sqrt(n) of the interval of a mean of `n` values with sample sd `sd`.
+
+    Vectorised over `sd` and `n`; for n < 2 see `small_n_rule` (`sd` is then ignored).
+    """
+    m = np.maximum(np.asarray(n, dtype=float), 2.0)
+    sd = np.where(np.asarray(n) >= 2, sd, 0.0)
+    return small_n_rule(t_critical(m - 1, level) * sd / np.sqrt(m), n)
+
+
 def t_interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
-    """(mean, low, high) of a t-based interval; NaNs ignored; one value gives a zero-width interval."""
+    """(mean, low, high) of the t interval of the mean of `values`; NaNs ignored (n < 2: see the module)."""
     v = np.asarray(values, dtype=float)
     v = v[~np.isnan(v)]
-    n = len(v)
-    if n == 0:
+    if len(v) == 0:
         return (float("nan"),) * 3
     m = float(v.mean())
-    if n == 1:
-        return m, m, m
-    half = float(sps.t.ppf(0.5 + level / 2, n - 1) * v.std(ddof=1) / np.sqrt(n))
+    half = float(t_half_width(v.std(ddof=1) if len(v) > 1 else 0.0, len(v), level))
     return m, m - half, m + half
 
 
@@ -37,9 +67,26 @@ def interval_from_moments(n: np.ndarray, total: np.ndarray, total_sq: np.ndarray
     mean = np.divide(total, n, out=np.full_like(n, np.nan), where=n > 0)
     var = np.divide(total_sq - n * mean**2, n - 1, out=np.zeros_like(n), where=n > 1)
     sd = np.sqrt(np.maximum(var, 0.0))
-    tq = np.where(n > 1, sps.t.ppf(0.5 + level / 2, np.maximum(n - 1, 1)), 0.0)
-    half = np.divide(tq * sd, np.sqrt(n), out=np.zeros_like(n), where=n > 0)
+    half = t_half_width(sd, n, level)
     return mean, sd, mean - half, mean + half
+
+
+def ratio_interval(num: np.ndarray, den: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
+    """Pooled ratio r = sum(num) / sum(den) over replications, with its delta-method t interval.
+
+    Standard error sqrt(sum((num - r den)^2) / (n (n - 1))) / mean(den), the t
+    critical value of `t_critical` and the n < 2 rule of `small_n_rule`; NaN
+    throughout when sum(den) <= 0.
+    """
+    num, den = np.asarray(num, float), np.asarray(den, float)
+    n = len(num)
+    if den.sum() <= 0:
+        return float("nan"), float("nan"), float("nan")
+    r = num.sum() / den.sum()
+    m = max(n, 2)
+    se = math.sqrt(((num - r * den) ** 2).sum() / (m * (m - 1))) / den.mean()
+    half = float(small_n_rule(t_critical(m - 1, level) * se, n))
+    return r, r - half, r + half
 
 
 SUMMARY_COLUMNS = ["scenario", "point", "metric", "n", "mean", "sd", "ci_low", "ci_high"]
@@ -62,11 +109,6 @@ def summary_from_moments(mom: pd.DataFrame, level: float = 0.95) -> pd.DataFrame
     out["n"] = mom["n"].to_numpy().astype(int)
     out["mean"], out["sd"], out["ci_low"], out["ci_high"] = mean, sd, lo, hi
     return clip_shares(out)
-
-
-def summarize(metrics: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
-    """Per (scenario, point, metric): n, mean, sd, ci_low, ci_high."""
-    return summary_from_moments(moments(metrics), level)
 
 
 def compare(metrics: pd.DataFrame, order: list[str], level: float = 0.95) -> pd.DataFrame:
@@ -110,7 +152,7 @@ def welch_interval(x: np.ndarray, y: np.ndarray, level: float = 0.95) -> tuple[f
     if se == 0:
         return d, d
     dof = (vx + vy) ** 2 / (vx**2 / (len(x) - 1) + vy**2 / (len(y) - 1))
-    half = float(sps.t.ppf(0.5 + level / 2, dof) * se)
+    half = float(t_critical(dof, level) * se)
     return d - half, d + half
 
 

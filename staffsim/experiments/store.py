@@ -1,13 +1,17 @@
-"""Run folders: one layout for `run`, `compare` and `sweep`.
+"""Run folders: one layout for every kind of run (`KINDS`).
 
     <run>/manifest.json            what was run, seeds, versions, status, chunk plan
+    <run>/variants.jsonl           each variant: label, point, resolved scenario (and own seed, years, replications)
     <run>/scenarios/<label>.yaml   each resolved scenario
     <run>/points.csv               sweep points (parameter values) per point id
     <run>/metrics.parquet/         tidy parts: scenario, point, replication, metric, value
     <run>/years.parquet/           the same per year (multi-year runs): ... year, metric, value
     <run>/staff_weeks.parquet/     minutes by activity per staff position per week
+    <run>/<table>.parquet/         extra per-replication tables (`RunOptions.tables`): scenario, point, replication, ...
     <run>/summary.parquet|csv      n, mean, sd, 95 % CI per scenario, point and metric
     <run>/comparison.parquet|csv   compare only: paired differences from the baseline
+    <run>/calibration.parquet|csv  calibrate only: each published target beside its estimate
+    <run>/budget_costs.parquet|csv, budget_levers.parquet|csv   budget only: cost, gap and levers
 
 Parts are written atomically (temporary file, then rename) as chunks finish,
 so a killed run leaves only whole parts; the set of part files is the record
@@ -34,7 +38,8 @@ import pyarrow.parquet as pq
 from staffsim import __version__
 from staffsim.errors import InputError
 
-TABLES = ("metrics", "years", "staff_weeks")
+#: The kinds of run folder, by the command that makes them.
+KINDS = ("run", "compare", "sweep", "calibrate", "budget")
 PART = re.compile(r"^part-p(\d+)-c(\d+)\.parquet$")
 PACKAGES = ("simpy", "numpy", "pandas", "pyarrow", "scipy", "pydantic", "click", "seaborn", "matplotlib", "dask", "distributed")
 
@@ -123,10 +128,9 @@ def clean_partial(run: Path, keep: set[tuple[int, int]]) -> None:
     """Remove temporary files and any secondary-table part whose metrics part is missing.
 
     A chunk counts as done only when its metrics part exists (written last), so
-    a staff_weeks part without one is from an interrupted chunk and is redone.
+    a staff_weeks (or extra table) part without one is from an interrupted chunk and is redone.
     """
-    for table in TABLES:
-        d = run / f"{table}.parquet"
+    for d in run.glob("*.parquet"):
         if not d.is_dir():
             continue
         for f in d.iterdir():

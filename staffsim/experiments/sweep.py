@@ -25,9 +25,13 @@ import pandas as pd
 from pydantic import Field, ValidationError, model_validator
 from scipy.stats import qmc
 
+from staffsim.errors import InputError, Message, prefixed
+from staffsim.experiments.sweep_checks import check_parameters, check_points
+from staffsim.scenario.explain import explain, render
 from staffsim.scenario.frozen import Frozen
-from staffsim.errors import InputError
-from staffsim.scenario.loading import format_validation_error, read_scenario_dict, read_yaml
+from staffsim.scenario.loading import check_scenario, read_yaml_source
+from staffsim.scenario.problems import Problem
+from staffsim.scenario.shipped import resolve_design
 
 
 class Parameter(Frozen):
@@ -86,19 +90,34 @@ class SweepSpec(Frozen):
 
 
 def load_sweep(path: str | Path) -> tuple[SweepSpec, Path]:
-    """Read and validate a sweep file; returns the spec and its folder (for relative paths)."""
+    """Read and validate a sweep file; returns the spec and its folder (for relative paths).
+
+    Besides the file's own fields, every parameter is checked against the
+    scenario field it sets (one spelling per path, values of the field's type
+    and range) before anything runs.
+    """
     p = Path(path)
-    data, text = read_yaml(p, "sweep file")
+    data, _, source = read_yaml_source(p, "sweep file")
     if not isinstance(data, dict):
         raise InputError(str(path), ["expected a mapping with scenarios, design and parameters"])
     if isinstance(data.get("scenarios"), str):
         data["scenarios"] = [data["scenarios"]]
     try:
-        return SweepSpec.model_validate(data), p.parent
+        spec = SweepSpec.model_validate(data)
     except ValidationError as err:
-        from staffsim.scenario.loading import _line_index
+        raise InputError(str(path), explain(err, data, source, root=SweepSpec)) from None
+    problems: list[Message] = render(_missing_files(spec, p.parent), data, source) + check_parameters(spec, data, source)
+    if problems:
+        raise InputError(str(path), problems)
+    return spec, p.parent
 
-        raise InputError(str(path), format_validation_error(err, _line_index(text))) from None
+
+def _missing_files(spec: SweepSpec, folder: Path) -> list[Problem]:
+    """Scenario and points files the sweep names that do not exist (paths relative to the sweep file)."""
+    named = [(("scenarios", i), rel) for i, rel in enumerate(spec.scenarios)]
+    named += [(("points",), spec.points)] if spec.design == "csv" and spec.points else []
+    return [Problem(loc, f"no such file {rel!r} (looked for {folder / rel})", "paths are relative to the sweep file")
+            for loc, rel in named if not (Path(rel) if Path(rel).is_absolute() else folder / rel).is_file()]
 
 
 def build_points(spec: SweepSpec, folder: Path, samples: int | None = None) -> pd.DataFrame:
@@ -130,6 +149,9 @@ def build_points(spec: SweepSpec, folder: Path, samples: int | None = None) -> p
             df = df.drop(columns=["point"])
         if df.empty or len(df.columns) == 0:
             raise InputError(str(csv), ["the points file has no rows or no parameter columns"])
+        problems = check_points(df, spec)
+        if problems:
+            raise InputError(str(csv), problems)
     if df.empty:
         raise InputError("sweep", ["the design has no points"])
     df.insert(0, "point", np.arange(len(df)))
@@ -137,10 +159,16 @@ def build_points(spec: SweepSpec, folder: Path, samples: int | None = None) -> p
 
 
 def design_files(spec: SweepSpec, folder: Path) -> list[tuple[str, dict]]:
-    """The raw scenario dicts of the sweep's designs (validated per point later)."""
-    out = []
+    """The raw scenario dicts of the sweep's designs, each valid as a file (and validated per point later)."""
+    out, problems = [], []
     for rel in spec.scenarios:
-        p = Path(rel) if Path(rel).is_absolute() else folder / rel
-        data, _ = read_scenario_dict(p)
+        p = resolve_design(rel, folder)  # a path relative to the sweep file, or a shipped name
+        try:
+            _, data, _ = check_scenario(p)
+        except InputError as exc:
+            problems += [prefixed(exc.source, m) for m in exc.problems]
+            continue
         out.append((data["name"], data))
+    if problems:
+        raise InputError("sweep", problems)
     return out

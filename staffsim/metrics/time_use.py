@@ -51,14 +51,6 @@ def time_use_metrics(ledger: Ledger) -> dict[str, float]:
     return out
 
 
-def compute_metrics(ledger: Ledger) -> dict[str, float]:
-    """Every registered metric (`metrics.registry.compute_metrics`).
-
-    Kept under this name only for `experiments/calibration.py`, which imports it from here;
-    new code imports the registry's."""
-    from staffsim.metrics.registry import compute_metrics as every_metric
-
-    return every_metric(ledger)
 
 
 _metric = partial(Metric, kind=Kind.HOURS, unit="hours per week per teacher", family="time_use",

@@ -36,7 +36,9 @@ from staffsim.present.assumptions import describe_design
 from staffsim.present.format import MISSING, format_range, format_value, metric_label
 from staffsim.present.plots import DPI, Options, make_figures
 from staffsim.present.plots.base import nice_param, money_unit, summary_rows
-from staffsim.present.plots.palette import design_colors
+from staffsim.present.plots.palette import design_colors, figure_style
+from staffsim.present.plots.timetable import week_figures
+from staffsim.scenario.loading import scenario_from_dict
 from staffsim.experiments.runfolder import RunFolder, inside
 
 GENERATOR = "staffsim report"  # in <meta name="generator">: a report.html with it may be replaced by a new one
@@ -237,6 +239,24 @@ def _png_data_uri(fig) -> str:
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
+def _week_svg(design: dict[str, Any], prefix: str) -> Markup | None:
+    """A design's week by role (plots.timetable) as inline SVG: crisp on a projector and, unlike an image,
+    no figure of the run; without clip paths (nothing it draws leaves its axes), so nothing in it refers by url()."""
+    try:
+        drawn = week_figures(scenario_from_dict(design))[0]
+    except (InputError, IndexError):
+        return None
+    buf = io.StringIO()
+    with figure_style():
+        drawn.figure.savefig(buf, format="svg", metadata={"Date": None, "Creator": "staffsim"}, bbox_inches="tight")
+    svg = buf.getvalue()
+    svg = svg[svg.index("<svg"):]
+    svg = re.sub(r"<metadata>.*?</metadata>|<clipPath\b.*?</clipPath>|\s*clip-path=\"url\(#[^\"]*\)\"", "", svg, flags=re.S)
+    svg = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r'<svg\1 class="week" role="img"', svg, count=1)
+    svg = re.sub(r'(id="|href="#)', rf"\1{prefix}-", svg)  # ids unique in the page (several designs' weeks)
+    return Markup(svg)
+
+
 def default_title(run: RunFolder) -> str:
     if run.kind == "compare":
         return f"{len(run.scenarios)} staffing designs compared"
@@ -274,8 +294,8 @@ def build_report(run: RunFolder, opts: ReportOptions | None = None) -> tuple[str
         table=headline_table(run, designs),
         figures=images,
         skipped=notes,
-        assumptions=[{"name": d, "colour": colours[d], "lines": describe_design(run.designs[d])}
-                     for d in designs if d in run.designs],
+        assumptions=[{"name": d, "colour": colours[d], "lines": describe_design(run.designs[d]),
+                      "week": _week_svg(run.designs[d], f"week{i}")} for i, d in enumerate(designs) if d in run.designs],
         missing=run.notes,
         provenance=provenance(run),
         replications=n,

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from staffsim.scenario.school import CalendarSpec
-
-MINUTES_PER_DAY = 1440
+from staffsim.scenario.timetable import MINUTES_PER_DAY  # noqa: F401  (re-exported for the engine)
 
 
 @dataclass(frozen=True)

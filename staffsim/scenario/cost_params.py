@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from staffsim.scenario.frozen import Frozen
+from staffsim.scenario.frozen import MAX_MONEY, Frozen
 from staffsim.scenario.vocabulary import RoleCategory
 
 
@@ -37,12 +37,12 @@ class Costs(Frozen):
         "wages $54.46 + paid leave $3.60 = 0.44",
     )
     substitute_day_rate: float = Field(
-        139.0, ge=0,
+        139.0, ge=0, le=MAX_MONEY,
         description="cost of one day of a day-to-day substitute. BLS OEWS May 2024, substitute teachers "
         "short-term (25-3031): median $38,470/yr over 2,080 h = $18.50/h, x 7.5 h = $139",
     )
     long_term_sub_day_rate: float = Field(
-        175.0, ge=0,
+        175.0, ge=0, le=MAX_MONEY,
         description="cost of one school day of a long-term substitute holding a vacancy. Assumption: the "
         "day-to-day rate plus 25 % (districts pay a premium after 10-20 consecutive days)",
     )
@@ -50,7 +50,7 @@ class Costs(Frozen):
         "medium", description="district size (enrollment) for the default cost per leaver (LPI 2024)"
     )
     cost_per_leaver: float | None = Field(
-        None, ge=0,
+        None, ge=0, le=MAX_MONEY,
         description="cost of replacing one teacher or teacher-leader who leaves the school (mid-year or at year "
         "end, movers included). Default by district_size, LPI 2024: small $11,860, medium $16,450, large $24,930",
     )

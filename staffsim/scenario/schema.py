@@ -15,11 +15,13 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
+from staffsim.scenario.contract import Contract, check_contract
 from staffsim.scenario.cost_params import Costs
-from staffsim.scenario.frozen import Frozen
+from staffsim.scenario.frozen import MAX_MONEY, Frozen
 from staffsim.scenario.policies import Behaviour, Policies
+from staffsim.scenario.problems import Problem, Problems, did_you_mean, one_of
 from staffsim.scenario.school import CalendarSpec, ContractDay, Role, SchoolSpec, Team
-from staffsim.scenario.timetable import WEEKDAYS, Timetable
+from staffsim.scenario.timetable import WEEKDAYS, Timetable, format_clock
 from staffsim.scenario.workforce_params import Workforce
 
 
@@ -31,6 +33,7 @@ class Scenario(Frozen):
     school: SchoolSpec
     calendar: CalendarSpec = CalendarSpec()
     contract_day: ContractDay
+    contract: Contract = Field(Contract(), description="contract rules the design must meet (docs/model.md)")
     roles: dict[str, Role] = Field(min_length=1)
     timetables: dict[str, Timetable] = Field(min_length=1)
     teams: tuple[Team, ...] = Field(min_length=1)
@@ -39,45 +42,61 @@ class Scenario(Frozen):
     workforce: Workforce = Workforce()
     costs: Costs = Costs()
     budget: float | None = Field(
-        None, ge=0, description="the school's annual personnel budget for the staff modelled, in costs.currency "
-        "at costs.price_year prices; gives the budget_gap metric (cost minus budget)",
+        None, ge=0, le=1000 * MAX_MONEY, description="the school's annual personnel budget for the staff modelled, "
+        "in costs.currency at costs.price_year prices; gives the budget_gap metric (cost minus budget)",
     )
 
     @model_validator(mode="after")
     def _cross_references(self) -> "Scenario":
-        problems: list[str] = []
+        problems = self._references() + self._student_total() + self._inside_contract_day()
+        problems += [p for p in check_contract(self) if not p.warning]
+        if problems:
+            raise Problems(problems)
+        return self
+
+    def _references(self) -> list[Problem]:
+        """Every member names a defined role and defined timetables."""
+        out = []
         for ti, team in enumerate(self.teams):
             for mi, m in enumerate(team.members):
-                where = f"teams[{ti}].members[{mi}]"
+                where = ("teams", ti, "members", mi)
                 if m.role not in self.roles:
-                    problems.append(f"{where}.role: unknown role {m.role!r}; defined roles: {', '.join(self.roles)}")
-                for name in m.timetables:
+                    out.append(Problem(where + ("role",), f"unknown role {m.role!r}{did_you_mean(m.role, self.roles)}",
+                                       f"defined roles: {one_of(self.roles)}"))
+                for k, name in enumerate(m.timetables):
                     if name not in self.timetables:
-                        problems.append(
-                            f"{where}.timetable: unknown timetable {name!r}; defined: {', '.join(self.timetables)}"
-                        )
-        for r in self.policies.substitutes.priority:
+                        at = ("timetable",) if isinstance(m.timetable, str) else ("timetable", k)
+                        out.append(Problem(where + at, f"unknown timetable {name!r}"
+                                           f"{did_you_mean(name, self.timetables)}",
+                                           f"defined timetables: {one_of(self.timetables)}"))
+        for k, r in enumerate(self.policies.substitutes.priority):
             if r not in self.roles:
-                problems.append(f"policies.substitutes.priority: unknown role {r!r}; defined roles: {', '.join(self.roles)}")
+                out.append(Problem(("policies", "substitutes", "priority", k), f"unknown role {r!r}"
+                                   f"{did_you_mean(r, self.roles)}", f"defined roles: {one_of(self.roles)}"))
+        return out
+
+    def _student_total(self) -> list[Problem]:
         served = sum(t.students * t.count for t in self.teams)
-        if served != self.school.students:
-            problems.append(
-                f"teams: the teams serve {served} students but school.students is {self.school.students}"
-            )
+        if served == self.school.students:
+            return []
+        parts = " + ".join(f"{t.name} {t.count} x {t.students}" if t.count > 1 else f"{t.name} {t.students}"
+                           for t in self.teams)
+        return [Problem(("school", "students"), f"the teams serve {served} students but school.students is "
+                        f"{self.school.students}", f"each student belongs to one team: {parts} = {served}")]
+
+    def _inside_contract_day(self) -> list[Problem]:
         c = self.contract_day
+        day = f"{format_clock(c.start)}-{format_clock(c.end)}"
+        out = []
         for name, tt in self.timetables.items():
             for wd in ("every_day",) + WEEKDAYS:
-                blocks = getattr(tt, wd) or ()
-                for b in blocks:
+                for b in getattr(tt, wd) or ():
                     if b.start < c.start or b.end > c.end:
-                        problems.append(
-                            f"timetables.{name}.{wd}: block {b.activity} "
-                            f"{b.start // 60:02d}:{b.start % 60:02d}-{b.end // 60:02d}:{b.end % 60:02d} "
-                            "lies outside the contract day"
-                        )
-        if problems:
-            raise ValueError("; ".join(problems))
-        return self
+                        out.append(Problem(("timetables", name, wd), f"block {b.activity} "
+                                           f"{format_clock(b.start)}-{format_clock(b.end)} lies outside the contract "
+                                           f"day {day}", "every block lies within contract_day (or change "
+                                           "contract_day)", item=b))
+        return out
 
     @property
     def staff_count(self) -> int:

@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, WithJsonSchema, field_validator, model_validator
 
-from staffsim.scenario.frozen import Frozen
-from staffsim.scenario.timetable import parse_clock
+from staffsim.scenario.frozen import MAX_MONEY, Frozen
+from staffsim.scenario.problems import Problem, Problems
+from staffsim.scenario.timetable import MINUTES_PER_DAY, clock_minutes, format_clock
 from staffsim.scenario.vocabulary import CATEGORY_INFO, RoleCategory
+
+#: The largest number of students the model is meant for (a school, or the part of it modelled).
+MAX_STUDENTS = 20_000
+#: The contract day starts at 01:00 or later: the model schedules staff decisions an hour before it.
+EARLIEST_START = 60
+#: A time of day: 'HH:MM' in a file, minutes after midnight once read (and in a dump's JSON).
+ClockTime = Annotated[int, WithJsonSchema({
+    "anyOf": [{"type": "string", "pattern": r"^\s*\d{1,2}:\d{2}\s*$"},
+              {"type": "integer", "minimum": 0, "maximum": MINUTES_PER_DAY - 1}],
+    "description": "a time of day like '07:40' (quoted)",
+})]
 
 
 class SchoolSpec(Frozen):
-    students: int = Field(gt=0, description="students enrolled in the part of the school modelled")
+    students: int = Field(gt=0, le=MAX_STUDENTS, description="students enrolled in the part of the school modelled")
     grade_band: Literal["elementary", "middle", "high", "k8", "secondary"] = "middle"
     class_size: float = Field(
-        gt=0, le=100, description="students per class (NCES NTPS 2020-21 elementary / middle / high: 19.1 / 22.0 / "
+        gt=0, le=200, description="students per class (NCES NTPS 2020-21 elementary / middle / high: 19.1 / 22.0 / "
         "21.0). It sets the students a teacher teaches (classes a day x class_size: the per-student part of the "
         "planning workload) and, when `roster_class_size` is given, scales every roster (docs/model.md §2.4.1)",
     )
@@ -47,12 +59,12 @@ class CalendarSpec(Frozen):
 
     @model_validator(mode="after")
     def _breaks_inside_year(self) -> "CalendarSpec":
-        for i, b in enumerate(self.breaks):
-            if b.after_week >= self.weeks:
-                raise ValueError(
-                    f"breaks[{i}] ({b.name}) starts after week {b.after_week}, "
-                    f"but the year has only {self.weeks} instructional weeks"
-                )
+        late = [Problem(("breaks", i, "after_week"), f"breaks[{i}] ({b.name}) starts after week {b.after_week}, "
+                        f"but the year has only {self.weeks} instructional weeks",
+                        f"a break comes after one of weeks 1 to {self.weeks - 1}")
+                for i, b in enumerate(self.breaks) if b.after_week >= self.weeks]
+        if late:
+            raise Problems(late)
         return self
 
     @property
@@ -61,20 +73,33 @@ class CalendarSpec(Frozen):
 
 
 class ContractDay(Frozen):
-    """The paid working day, the same for every role (NCES NTPS 2020-21: 38.4 h/week)."""
+    """The paid working day, the same for every role (NCES NTPS 2020-21: 38.4 h/week).
 
-    start: int
-    end: int
+    Times are written '07:40' (quoted, or YAML may read them as text anyway); they are
+    kept as minutes after midnight, from 01:00 to 23:59, start before end.
+    """
+
+    start: ClockTime
+    end: ClockTime
 
     @field_validator("start", "end", mode="before")
     @classmethod
-    def _clock(cls, value: object) -> int:
-        return value if isinstance(value, int) else parse_clock(str(value))
+    def _clock(cls, value: object, info: ValidationInfo) -> int:
+        try:
+            minutes = clock_minutes(value)
+        except ValueError as exc:
+            raise Problems([Problem((), str(exc), "write a time of day like '07:40' (quoted)")]) from None
+        if info.field_name == "start" and minutes < EARLIEST_START:
+            raise Problems([Problem((), f"the contract day starts at {format_clock(minutes)}; it must start at "
+                                        f"{format_clock(EARLIEST_START)} or later",
+                                    "the model schedules staff decisions an hour before the contract day starts")])
+        return minutes
 
     @model_validator(mode="after")
     def _order(self) -> "ContractDay":
         if self.end <= self.start:
-            raise ValueError("contract_day ends before it starts")
+            raise Problems([Problem(("end",), f"contract_day ends ({format_clock(self.end)}) before it starts "
+                                              f"({format_clock(self.start)})", "the end is the later time")])
         return self
 
     @property
@@ -86,8 +111,8 @@ class Role(Frozen):
     """A job: its category (what the metrics group it with), pay and workload."""
 
     category: RoleCategory
-    salary: float = Field(ge=0, description="annual base salary, dollars")
-    supplement: float = Field(0, ge=0, description="annual supplement for the role, dollars")
+    salary: float = Field(ge=0, le=MAX_MONEY, description="annual base salary, in costs.currency")
+    supplement: float = Field(0, ge=0, le=MAX_MONEY, description="annual supplement for the role, in costs.currency")
     salary_by_experience: dict[int, float] | None = Field(
         None,
         description="optional salary schedule in costs.currency: {years of experience: annual salary}, "
@@ -124,6 +149,10 @@ class Role(Frozen):
         bad = [k for k, s in v.items() if k < 0 or s < 0]
         if bad:
             raise ValueError(f"salary schedule steps and salaries must be 0 or more; found step(s) {bad}")
+        big = [k for k, s in v.items() if k > 60 or s > MAX_MONEY]
+        if big:
+            raise ValueError(f"salary schedule steps are years of experience up to 60 and salaries at most "
+                             f"{MAX_MONEY:.0e}; found step(s) {big}")
         return dict(sorted(v.items()))
 
     def covered(self, supervises_students: bool) -> bool:
@@ -140,6 +169,14 @@ class Member(Frozen):
     count: int = Field(1, ge=1, le=50)
     timetable: str | tuple[str, ...]
 
+    @field_validator("timetable")
+    @classmethod
+    def _named(cls, v: str | tuple[str, ...]) -> str | tuple[str, ...]:
+        if not v:
+            raise Problems([Problem((), "expected a timetable name or a list of at least one name; found none",
+                                    "name a timetable from `timetables:`, or list several assigned in turn")])
+        return v
+
     @property
     def timetables(self) -> tuple[str, ...]:
         return (self.timetable,) if isinstance(self.timetable, str) else self.timetable
@@ -154,5 +191,5 @@ class Team(Frozen):
 
     name: str
     count: int = Field(1, ge=1, le=100)
-    students: int = Field(ge=0, description="students the team (each copy) serves")
+    students: int = Field(ge=0, le=MAX_STUDENTS, description="students the team (each copy) serves")
     members: tuple[Member, ...] = Field(min_length=1)

@@ -23,7 +23,7 @@ def golden_metrics(name: str, years: int) -> dict[str, dict[str, float]]:
     """{seed: {metric: value}} for one design, from `staffsim.simulate` and `compute_metrics`."""
     import staffsim
 
-    sc = staffsim.load_scenario(ROOT / "scenarios" / f"{name}.yaml")
+    sc = staffsim.load_scenario(ROOT / "staffsim" / "designs" / f"{name}.yaml")  # the shipped design (compact form)
     out = {}
     for seed in SEEDS:
         m = staffsim.compute_metrics(staffsim.simulate(sc, seed, years=years))

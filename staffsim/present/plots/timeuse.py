@@ -33,10 +33,8 @@ def _dark(colour: str) -> bool:
     return 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.5
 
 
-def time_use(run: RunFolder, designs: list[str], opts: Options) -> Drawn:
-    rw = role_weeks(run, designs)
-    if rw.empty:
-        raise Skip("no staff_weeks table in this run folder (sweeps do not record one), so no time-use bars")
+def _role_means(rw) -> tuple:
+    """Per design and role: mean hours by activity group, headcount, and the total's interval; the contract week."""
     cols = [c for cols in GROUPS.values() for c in cols if c in rw]
     per = rw.groupby(["scenario", "replication", "role", "category"], sort=False)[cols + ["present_days", "staff_in_post"]].sum().reset_index()
     per = per[per["present_days"] > 0]
@@ -50,11 +48,42 @@ def time_use(run: RunFolder, designs: list[str], opts: Options) -> Drawn:
     means = per.groupby(["scenario", "role", "category"], sort=False)[list(GROUPS) + ["headcount"]].mean().reset_index()
     total = rep_interval(per, ["scenario", "role"], "total")
     means = means.merge(total[["scenario", "role", "mean", "ci_low", "ci_high"]], on=["scenario", "role"])
-    shown = [g for g in GROUPS if (means[g] > 0.05).any()]
     # contract week in hours (what the contract-day segments add up to for someone present all week)
     contract_minutes = rw[[c for c in CONTRACT if c in rw]].sum(axis=1).sum()
     contract_week = contract_minutes / rw["staff_in_post"].sum() / 60 if rw["staff_in_post"].sum() else np.nan
+    return means, contract_week
 
+
+def _bars(ax, m, shown: list[str], xmax: float) -> None:
+    """One design's stacked bars (one per role), hour labels inside, the total's whisker and label."""
+    y = np.arange(len(m))[::-1]
+    left = np.zeros(len(m))
+    for g in shown:
+        w = m[g].to_numpy()
+        ax.barh(y, w, left=left, color=ACTIVITY_COLORS[g], height=0.72, edgecolor="white", linewidth=1.2)
+        for yi, li, wi in zip(y, left, w):
+            if wi >= 2.6:
+                ax.text(li + wi / 2, yi, f"{wi:.0f}", ha="center", va="center", fontsize=FONT["annotation"],
+                        color="white" if _dark(ACTIVITY_COLORS[g]) else "#111111", fontweight="bold")
+        left += w
+    ax.errorbar(m["mean"], y, xerr=[m["mean"] - m["ci_low"], m["ci_high"] - m["mean"]], fmt="none",
+                ecolor=REFERENCE, elinewidth=2.5, capsize=7, capthick=2.5, zorder=5)
+    for yi, tot in zip(y, m["mean"]):
+        ax.text(tot + xmax * 0.012, yi, f"{tot:.0f} h", va="center", ha="left", fontsize=FONT["annotation"],
+                color=REFERENCE)
+    ax.set_yticks(y)
+    ax.set_yticklabels([f"{r.replace('_', ' ')} (×{h:.0f})" if h >= 1.5 else r.replace("_", " ")
+                        for r, h in zip(m["role"], m["headcount"])])
+    ax.grid(axis="y", visible=False)
+    ax.set_ylim(-0.6, len(m) - 0.4)
+
+
+def time_use(run: RunFolder, designs: list[str], opts: Options) -> Drawn:
+    rw = role_weeks(run, designs)
+    if rw.empty:
+        raise Skip("no staff_weeks table in this run folder (sweeps do not record one), so no time-use bars")
+    means, contract_week = _role_means(rw)
+    shown = [g for g in GROUPS if (means[g] > 0.05).any()]
     colours = design_colors(run.scenarios)
     blocks = []
     for d in designs:
@@ -74,27 +103,8 @@ def time_use(run: RunFolder, designs: list[str], opts: Options) -> Drawn:
         ax.tick_params(labelbottom=False)
     xmax = float(means["ci_high"].max()) * 1.04
     for ax, (d, m) in zip(axes, blocks):
-        y = np.arange(len(m))[::-1]
-        left = np.zeros(len(m))
-        for g in shown:
-            w = m[g].to_numpy()
-            ax.barh(y, w, left=left, color=ACTIVITY_COLORS[g], height=0.72, edgecolor="white", linewidth=1.2)
-            for yi, li, wi in zip(y, left, w):
-                if wi >= 2.6:
-                    ax.text(li + wi / 2, yi, f"{wi:.0f}", ha="center", va="center", fontsize=FONT["annotation"],
-                            color="white" if _dark(ACTIVITY_COLORS[g]) else "#111111", fontweight="bold")
-            left += w
-        ax.errorbar(m["mean"], y, xerr=[m["mean"] - m["ci_low"], m["ci_high"] - m["mean"]], fmt="none",
-                    ecolor=REFERENCE, elinewidth=2.5, capsize=7, capthick=2.5, zorder=5)
-        for yi, tot in zip(y, m["mean"]):
-            ax.text(tot + xmax * 0.012, yi, f"{tot:.0f} h", va="center", ha="left", fontsize=FONT["annotation"],
-                    color=REFERENCE)
-        ax.set_yticks(y)
-        ax.set_yticklabels([f"{r.replace('_', ' ')} (×{h:.0f})" if h >= 1.5 else r.replace("_", " ")
-                            for r, h in zip(m["role"], m["headcount"])])
+        _bars(ax, m, shown, xmax)
         ax.set_title(d, loc="left", color=colours[d], fontsize=FONT["base"] + 2, fontweight="bold", pad=6)
-        ax.grid(axis="y", visible=False)
-        ax.set_ylim(-0.6, len(m) - 0.4)
         if np.isfinite(contract_week):
             ax.axvline(contract_week, color=REFERENCE, linestyle=(0, (5, 4)), linewidth=2, zorder=4)
     axes[0].annotate(f"contract week {contract_week:.1f} h", (contract_week, 1.0), xycoords=("data", "axes fraction"),
