@@ -137,11 +137,13 @@ _PLANNING_COLUMNS = frozenset(int(a) for a in PLANNING)
 _INSTRUCTIONAL = frozenset(a.label for a in INSTRUCTIONAL)
 
 
-def _weekday(blocks: list[tuple[Block, ...]], first_id: int, team: np.ndarray, policy: Coverage) -> Weekday:
+def _weekday(blocks: list[tuple[Block, ...]], first_id: int, team: np.ndarray, policy: Coverage,
+             protected_staff: np.ndarray) -> Weekday:
     rows = [(c, b) for c in range(len(blocks)) for b in blocks[c]]
     rows = [(c, first_id + k, b) for k, (c, b) in enumerate(rows)]
+    open_rows = [r for r in rows if not protected_staff[r[0]] and r[2].activity not in policy.protected]
     return Weekday(
-        planning=Candidates.of(rows, lambda b: int(PLANNED[b.activity]) in _PLANNING_COLUMNS, BY_PLANNING),
+        planning=Candidates.of(open_rows, lambda b: int(PLANNED[b.activity]) in _PLANNING_COLUMNS, BY_PLANNING),
         small_groups=Candidates.of(rows, lambda b: b.activity == "small_group", BY_SMALL_GROUP),
         team=team,
         school_scope=policy.scope == "school",
@@ -157,8 +159,14 @@ def _task(day: Weekday, steps: list[CoverFunction], s: int, b: Block) -> CoverTa
 
 
 def cover_tasks(day_blocks: list[list[tuple[Block, ...]]], team: np.ndarray, covered: np.ndarray,
-                policy: Coverage) -> tuple[tuple[tuple[CoverTask, ...], ...], ...]:
-    """[weekday][staff] the cover tasks of each position's instructional blocks (none if not covered)."""
+                policy: Coverage, protected_staff: np.ndarray | None = None
+                ) -> tuple[tuple[tuple[CoverTask, ...], ...], ...]:
+    """[weekday][staff] the cover tasks of each position's instructional blocks (none if not covered).
+
+    Protected planning (`policy.protected` activities, and every planning block of the positions
+    `protected_staff` marks) is never an option: block ids stay those of all blocks."""
+    if protected_staff is None:
+        protected_staff = np.zeros(len(team), dtype=bool)
     steps = []
     for name in policy.order:
         if name == END_OF_OPTIONS:
@@ -167,7 +175,7 @@ def cover_tasks(day_blocks: list[list[tuple[Block, ...]]], team: np.ndarray, cov
     out = []
     first_id = 0
     for blocks in day_blocks:
-        day = _weekday(blocks, first_id, team, policy)
+        day = _weekday(blocks, first_id, team, policy, protected_staff)
         first_id += sum(len(b) for b in blocks)
         out.append(tuple(
             tuple(_task(day, steps, s, b) for b in blocks[s] if b.activity in _INSTRUCTIONAL) if covered[s] else ()

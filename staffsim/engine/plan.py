@@ -216,7 +216,8 @@ def _compile(sc: Scenario) -> Plan:
     day_blocks = [[sc.timetables[st.timetable[s]].day(wd) for s in range(S)] for wd in WEEKDAYS]
     minutes, seats, seat_minutes = _day_rows(day_blocks, contract, sc.policies.small_groups.max_size)
     covered = _covered(sc, st.roles, day_blocks)
-    tasks = cover_tasks(day_blocks, staff_team, covered, sc.policies.coverage)
+    protected = np.array([r in sc.policies.coverage.protected_roles for r in st.roles], dtype=bool)
+    tasks = cover_tasks(day_blocks, staff_team, covered, sc.policies.coverage, protected)
     team_students = scaled_rosters(sc, st.team_students)
     taught = students_taught(sc, st.roles, day_blocks)
     return Plan(

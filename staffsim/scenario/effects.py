@@ -75,6 +75,10 @@ def _policies(sc: Scenario) -> Iterator[NoEffect]:
     if _set(cov, "scope") and "colleague_planning" not in order:
         yield NoEffect("policies.coverage.scope", "only colleague_planning looks beyond the team, and it is not in "
                        "the coverage order")
+    for f in ("protected", "protected_roles"):
+        if getattr(cov, f) and "colleague_planning" not in order:
+            yield NoEffect(f"policies.coverage.{f}", "only colleague_planning takes planning, and it is not in the "
+                           "coverage order")
     if "cancel_small_group" in order and "small_group" not in acts:
         yield NoEffect("policies.coverage.order", "cancel_small_group: no timetable has a small group to cancel")
     if subs.pool_size == 0:

@@ -35,6 +35,7 @@ class Substitutes(Frozen):
 
 
 CoverageStep = Literal["colleague_planning", "cancel_small_group", "combine_classes"]
+PlanningActivity = Literal["planning", "collaborative_planning"]
 
 
 class Coverage(Frozen):
@@ -44,6 +45,16 @@ class Coverage(Frozen):
     scope: Literal["team", "school"] = Field(
         "school", description="look for colleagues in the team only, or the team first then the school"
     )
+    protected: tuple[PlanningActivity, ...] = Field(
+        (), description="planning activities coverage never takes: every block of these activities stays the "
+        "planner's (e.g. [collaborative_planning] for protected team collaboration, as in the source schools' "
+        "protected collaboration time). The cover goes to the next option, or the classes are combined. "
+        "Assumption: protection is absolute (a policy choice, not a rate); default none (docs/model.md §2.4.1)",
+    )
+    protected_roles: tuple[str, ...] = Field(
+        (), description="role names whose planning coverage never takes (e.g. a teacher-leader's planning). "
+        "Default none (docs/model.md §2.4.1)",
+    )
 
     @field_validator("order")
     @classmethod
@@ -52,6 +63,13 @@ class Coverage(Frozen):
             raise ValueError("expected at least one coverage step")
         if len(set(v)) != len(v):
             raise ValueError("coverage steps are listed more than once")
+        return v
+
+    @field_validator("protected", "protected_roles")
+    @classmethod
+    def _once(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        if len(set(v)) != len(v):
+            raise ValueError("an entry is listed more than once")
         return v
 
 
