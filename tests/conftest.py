@@ -10,6 +10,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "staffsim" / "designs"  # the shipped designs (package data)
 SHIPPED = ["traditional", "blended", "team-based", "pilot-4plus1", "pilot-two-periods"]
+#: Shipped designs added after the compact form (no expanded copy in tests/golden/designs, no golden results yet).
+NEW_DESIGNS = ["instructional-partners"]
 
 
 def small_scenario(**changes) -> dict:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from staffsim.engine.coaching import CoachLinks, coach_links
 from staffsim.engine.cover import (
     BY_PLANNING,
     BY_SMALL_GROUP,
@@ -62,6 +63,7 @@ class Plan:
     workload_minutes: np.ndarray  # (S,) planning workload per school day, minutes: base + per student taught
     sub_rank: np.ndarray | None  # (S,) substitutes' priority rank of each position's role (None: random order)
     contract_minutes: int
+    coach_links: tuple[CoachLinks, ...] = ()  # [weekday] (coach, coached, minutes): coaches without a class
 
     @property
     def n_staff(self) -> int:
@@ -243,4 +245,6 @@ def _compile(sc: Scenario) -> Plan:
         workload_minutes=workload(sc, st.roles, taught),
         sub_rank=_sub_rank(sc, st.roles),
         contract_minutes=contract,
+        coach_links=coach_links(day_blocks, np.array([CATEGORY_INFO[sc.roles[r].category].coaches_on_schedule
+                                                      for r in st.roles], dtype=bool)),
     )
