@@ -103,8 +103,11 @@ def _with_workforce(led, teacher: int, vacancy_days: int, leavers: int, movers: 
     if vacancy_days:
         led.filled[D - vacancy_days:, teacher] = False
         lts[D - vacancy_days:, teacher] = True
+    departures = np.zeros((1, S), dtype=np.int64)
+    departures[0, teacher] = leavers + movers + midyear  # every departure from the teacher's position
     led.extra.update(long_term_sub=lts, leavers=np.array([leavers]), movers=np.array([movers]),
-                     midyear_departures=np.array([midyear]), vacancy_days=np.array([float(vacancy_days)]))
+                     midyear_departures=np.array([midyear]), vacancy_days=np.array([float(vacancy_days)]),
+                     departures=departures)
     ev = [(d, EVENT_CODES["substitute"], 0, -1, 0) for d in range(subs)]
     if ev:
         led.events = np.vstack([led.events, np.array(ev, dtype=np.int64)])
@@ -176,8 +179,11 @@ def test_multi_year_costs_are_annual_means_and_split_years_prices_each_year():
     sc = scenario_from_dict(priced())
     led = simulate(sc, 3, years=2)
     D, S = led.filled.shape
+    departures = np.zeros((2, S), dtype=np.int64)
+    departures[:, led.staff_role.index("teacher")] = [1, 3]
     led.extra.update(leavers=np.array([1, 3]), movers=np.array([0, 0]), midyear_departures=np.array([0, 0]),
-                     long_term_sub=np.zeros((D, S), dtype=bool), experience=np.full((2, S), np.nan))
+                     long_term_sub=np.zeros((D, S), dtype=bool), experience=np.full((2, S), np.nan),
+                     departures=departures)
     c = costs.compute_costs(sc, led)
     assert c["cost_turnover"] == pytest.approx((1 + 3) * 20000 / 2)
     assert c["personnel_cost"] == pytest.approx(PERSONNEL + 40000)

@@ -52,7 +52,8 @@ def test_table_has_one_row_per_design_in_input_order_and_fixed_metric_order():
 
 
 def test_the_documented_order():
-    assert DECISION_METRICS == ("cost_per_pupil", "personnel_cost", "budget_gap", "planning_hours_per_week",
+    assert DECISION_METRICS == ("cost_per_pupil", "personnel_cost", "budget_gap",
+                                "student_days_without_regular_teacher", "planning_hours_per_week",
                                 "small_group_minutes_per_student_per_week", "reach_share", "burnout_share",
                                 "turnover_rate")
     assert set(DECISION_LABELS) == set(DECISION_METRICS)

@@ -22,7 +22,7 @@ from staffsim.scenario.compact import COMPACT_SECTIONS, expand_compact, is_compa
 from staffsim.scenario.loading import json_schema, load_scenario, read_scenario_dict, scenario_from_dict
 from staffsim.scenario.shipped import ORDER, resolve_design, shipped_designs
 
-from conftest import ROOT, SCENARIOS, SHIPPED
+from conftest import NEW_DESIGNS, ROOT, SCENARIOS, SHIPPED
 
 BEFORE = ROOT / "tests" / "golden" / "designs"  # the expanded files as written before the compact form
 
@@ -73,7 +73,7 @@ def test_the_compact_sections_are_in_the_json_schema():
 
 
 def test_designs_are_found_by_name(tmp_path, monkeypatch):
-    assert list(shipped_designs()) == list(ORDER) == SHIPPED
+    assert list(shipped_designs()) == list(ORDER) == SHIPPED + NEW_DESIGNS
     assert resolve_design("team-based") == SCENARIOS / "team-based.yaml"
     assert resolve_design("team-based.yaml") == SCENARIOS / "team-based.yaml"
     assert load_scenario("pilot-4plus1").name == "pilot-4plus1"

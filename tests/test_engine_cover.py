@@ -28,11 +28,12 @@ def reference_options(sc) -> list:
     blocks = [[sc.timetables[st.timetable[s]].day(wd) for s in range(S)] for wd in WEEKDAYS]
     instructional = {a.label for a in INSTRUCTIONAL}
     planning = {int(a) for a in PLANNING}
+    covered = compile_plan(sc).is_covered  # the role's needs_cover, or its default (tests/test_levers_act.py)
     out = []
     for w in range(5):
         per_staff = []
         for s in range(S):
-            if not sc.roles[st.roles[s]].covered:
+            if not covered[s]:
                 per_staff.append([])
                 continue
             pool = [c for c in range(S) if team[c] == team[s] and c != s]

@@ -21,12 +21,14 @@ from staffsim.scenario.vocabulary import CONTRACT_COLUMNS, Activity
 
 def context(data: dict, absent=(), int_minutes=0.0) -> DayContext:
     """A day context for school day 0 of `data`: positions in `absent` start an absence, substitutes
-    always accept, every staff member faces `int_minutes` of interruptions."""
+    always accept, absentees are taken in staff order (equal order draws), every staff member faces
+    `int_minutes` of interruptions."""
     plan = compile_plan(scenario_from_dict(data))
     S, T, D1 = plan.n_staff, plan.n_teams, plan.calendar.school_days
     u = np.ones((S, D1))
     u[list(absent), :] = 0.0
-    draws = YearDraws(u_absence=u, u_subs=np.zeros((S, D1)), int_minutes=np.full((S, D1), float(int_minutes)),
+    draws = YearDraws(u_absence=u, u_subs=np.zeros((S, D1)), u_order=np.zeros((S, D1)),
+                      int_minutes=np.full((S, D1), float(int_minutes)),
                       cum_needs=np.zeros((T, D1 + 1)), eligible_upto=np.full(D1, -1))
     carry = Carry(absent=np.zeros(S, dtype=bool), ahead=np.zeros(S), frontier=np.zeros(T))
     return DayContext(rules=day_rules(plan), draws=draws, carry=carry, positions=Positions.empty(S))

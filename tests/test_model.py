@@ -44,9 +44,11 @@ def test_no_randomness_overtime_is_workload_minus_planning(small):
     sc = scenario_from_dict(calm(small_scenario()))
     L = simulate(sc, 3)
     t = L.is_teacher
-    # teachers: 10 h workload/week; timetable a: 5 h planning; b: 5 h individual + 5 h collaborative
+    # teachers: 10 h base workload/week + 0.035 h per student taught (class size 20: timetable a teaches
+    # 4 classes a day = 80 students, b 3 classes = 60); a: 5 h planning; b: 5 h individual + 5 h collaborative
     ot = L.minutes[:, t, Activity.OVERTIME].sum(axis=0) / (L.days / 5) / 60
-    assert set(np.round(ot, 9)) == {5.0, 0.0}
+    per_student = sc.behaviour.planning.workload_hours_per_student
+    assert set(np.round(ot, 9)) == {round(10 + per_student * 80 - 5, 9), round(10 + per_student * 60 - 10, 9)}
 
 
 # ------------------------------------------------------------ invariants

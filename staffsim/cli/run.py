@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import click
 
+from rich.table import Table
+
+from staffsim.experiments import store
 from staffsim.experiments.runs import build_variants
+from staffsim.metrics.frames import year_means
+from staffsim.present.format import format_value, metric_label
 from staffsim.scenario.loading import check_scenario
-from staffsim.cli.common import files_or_resume, handle_errors, json_option, run_options
+from staffsim.cli.common import files_or_resume, handle_errors, json_option, out, run_options
 from staffsim.cli.execution import execute_cli
 from staffsim.cli.output import print_run
 from staffsim.cli.settings import parse_settings, read_design, set_option
@@ -36,3 +41,17 @@ def command(scenario: str | None, settings: tuple[str, ...], as_json: bool, **op
         variants, name = build_variants([(data["name"], data)], source=scenario), data["name"]
     run_dir, manifest = execute_cli("run", name, variants, options)
     print_run(run_dir, manifest, as_json)
+    if not as_json and int(manifest.get("years", 1)) > 1 and (run_dir / "years.parquet").exists():
+        out.print(_year_table(year_means(store.read_table(run_dir, "years"))))
+
+
+def _year_table(means) -> Table:
+    """The per-year means of a multi-year run: one row per metric, one column per year."""
+    t = Table(title="year by year (mean over replications)", title_justify="left")
+    t.add_column("metric", no_wrap=True)
+    years = list(means["year"])
+    for y in years:
+        t.add_column(f"year {int(y) + 1}", justify="right")
+    for m in means.columns[2:]:
+        t.add_row(metric_label(m)[0], *(format_value(v, m, compact=True) for v in means[m]))
+    return t

@@ -7,6 +7,7 @@ import sys
 import click
 
 from staffsim.errors import InputError
+from staffsim.scenario.effects import no_effect
 from staffsim.scenario.loading import check_scenario
 from staffsim.cli.common import json_option, print_json
 
@@ -26,7 +27,8 @@ def warning_lines(source: str, warnings: list) -> str:
 def command(files: tuple[str, ...], as_json: bool) -> None:
     """Check FILES (scenario YAML or shipped designs' names): one line per problem with its line and field; exit 2 if any.
 
-    Contract rules the contract lists under `warn_only` are printed as warnings (exit 0).
+    Contract rules the contract lists under `warn_only`, and fields that have no effect in the
+    design, are printed as warnings (exit 0).
     """
     if as_json:
         return validate_json(files)
@@ -42,6 +44,8 @@ def command(files: tuple[str, ...], as_json: bool) -> None:
             click.echo(warning_lines(f, warnings), err=True)
         click.echo(f"{f}: ok ({sc.name}: {sc.staff_count} staff in {sum(t.count for t in sc.teams)} team(s), "
                    f"{sc.school.students} students{f', {len(warnings)} warning(s)' if warnings else ''})")
+        for w in no_effect(sc):
+            click.echo(f"warning: {f}: {w}")
     if bad:
         sys.exit(2)
 

@@ -1,11 +1,13 @@
 """The coverage compiler: for every instructional block, who could cover it, in policy order.
 
 The policy's `order` lists coverage steps; each step but `combine_classes`
-(which ends the list: a block nobody covers is combined with another class)
+(which ends the list: what nobody covers is combined with another class)
 is one option function of `COVER_OPTIONS`, returning the colleagues' blocks
 that overlap the block to cover. Options are ordered by step, then colleague
 (teammates first, in staff order, then the rest of the school when the scope
-is the school), then the colleague's blocks by start time.
+is the school), then the colleague's blocks by start time. Each option knows
+the interval it overlaps, so the day step can cover one block with several
+colleagues (`day/coverage.py`).
 
 Speed: each weekday's usable colleague blocks are held as arrays in (staff,
 start) order, so finding the blocks that overlap one block is one vectorized
@@ -39,6 +41,9 @@ class CoverOption:
     column: int  # the colleague's ledger column that loses the minutes
     block: int  # the colleague's block (unique id in the plan): it covers at most one absentee a day
     minutes: int  # overlap in minutes
+    start: int  # the overlap: minutes from midnight
+    end: int
+    length: int  # minutes of the colleague's whole block (a cancelled small group loses all of them)
 
 
 @dataclass(frozen=True)
@@ -47,7 +52,9 @@ class CoverTask:
 
     column: int
     minutes: int
-    options: tuple[CoverOption, ...]  # in policy order; a block no option covers is combined with another class
+    start: int  # minutes from midnight
+    end: int
+    options: tuple[CoverOption, ...]  # in policy order; what no option covers is combined with another class
 
 
 @dataclass(frozen=True)
@@ -70,9 +77,12 @@ class Candidates:
         hit = self.found.get((b.start, b.end))
         if hit is None:
             i = np.flatnonzero((self.start < b.end) & (self.end > b.start))
-            overlap = np.minimum(self.end[i], b.end) - np.maximum(self.start[i], b.start)
-            options = [CoverOption(c, self.how, col, k, m) for c, col, k, m in
-                       zip(self.staff[i].tolist(), self.column[i].tolist(), self.block[i].tolist(), overlap.tolist())]
+            lo = np.maximum(self.start[i], b.start)
+            hi = np.minimum(self.end[i], b.end)
+            length = self.end[i] - self.start[i]
+            options = [CoverOption(c, self.how, col, k, h - a, a, h, n) for c, col, k, a, h, n in
+                       zip(self.staff[i].tolist(), self.column[i].tolist(), self.block[i].tolist(), lo.tolist(),
+                           hi.tolist(), length.tolist())]
             hit = self.found[(b.start, b.end)] = (self.staff[i], options)
         return hit
 
@@ -127,11 +137,13 @@ _PLANNING_COLUMNS = frozenset(int(a) for a in PLANNING)
 _INSTRUCTIONAL = frozenset(a.label for a in INSTRUCTIONAL)
 
 
-def _weekday(blocks: list[tuple[Block, ...]], first_id: int, team: np.ndarray, policy: Coverage) -> Weekday:
+def _weekday(blocks: list[tuple[Block, ...]], first_id: int, team: np.ndarray, policy: Coverage,
+             protected_staff: np.ndarray) -> Weekday:
     rows = [(c, b) for c in range(len(blocks)) for b in blocks[c]]
     rows = [(c, first_id + k, b) for k, (c, b) in enumerate(rows)]
+    open_rows = [r for r in rows if not protected_staff[r[0]] and r[2].activity not in policy.protected]
     return Weekday(
-        planning=Candidates.of(rows, lambda b: int(PLANNED[b.activity]) in _PLANNING_COLUMNS, BY_PLANNING),
+        planning=Candidates.of(open_rows, lambda b: int(PLANNED[b.activity]) in _PLANNING_COLUMNS, BY_PLANNING),
         small_groups=Candidates.of(rows, lambda b: b.activity == "small_group", BY_SMALL_GROUP),
         team=team,
         school_scope=policy.scope == "school",
@@ -142,12 +154,19 @@ def _task(day: Weekday, steps: list[CoverFunction], s: int, b: Block) -> CoverTa
     options: list[CoverOption] = []
     for find in steps:
         options += find(day, s, b)
-    return CoverTask(column=int(PLANNED[b.activity]), minutes=b.minutes, options=tuple(options))
+    return CoverTask(column=int(PLANNED[b.activity]), minutes=b.minutes, start=b.start, end=b.end,
+                     options=tuple(options))
 
 
 def cover_tasks(day_blocks: list[list[tuple[Block, ...]]], team: np.ndarray, covered: np.ndarray,
-                policy: Coverage) -> tuple[tuple[tuple[CoverTask, ...], ...], ...]:
-    """[weekday][staff] the cover tasks of each position's instructional blocks (none if not covered)."""
+                policy: Coverage, protected_staff: np.ndarray | None = None
+                ) -> tuple[tuple[tuple[CoverTask, ...], ...], ...]:
+    """[weekday][staff] the cover tasks of each position's instructional blocks (none if not covered).
+
+    Protected planning (`policy.protected` activities, and every planning block of the positions
+    `protected_staff` marks) is never an option: block ids stay those of all blocks."""
+    if protected_staff is None:
+        protected_staff = np.zeros(len(team), dtype=bool)
     steps = []
     for name in policy.order:
         if name == END_OF_OPTIONS:
@@ -156,7 +175,7 @@ def cover_tasks(day_blocks: list[list[tuple[Block, ...]]], team: np.ndarray, cov
     out = []
     first_id = 0
     for blocks in day_blocks:
-        day = _weekday(blocks, first_id, team, policy)
+        day = _weekday(blocks, first_id, team, policy, protected_staff)
         first_id += sum(len(b) for b in blocks)
         out.append(tuple(
             tuple(_task(day, steps, s, b) for b in blocks[s] if b.activity in _INSTRUCTIONAL) if covered[s] else ()

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from staffsim.engine.coaching import CoachLinks, coach_links
 from staffsim.engine.cover import (
     BY_PLANNING,
     BY_SMALL_GROUP,
@@ -54,7 +55,7 @@ class Plan:
     is_leader: np.ndarray  # (S,) bool: teacher-leader
     is_covered: np.ndarray  # (S,) bool: absence needs cover
     team_labels: tuple[str, ...]
-    team_students: np.ndarray  # (T,)
+    team_students: np.ndarray  # (T,) students of each team copy, the rosters scaled to the class size
     team_student_start: np.ndarray  # (T,) first student index of each team
     team_led: np.ndarray  # (T,) bool: a teacher-leader is on the team
     minutes: np.ndarray  # (5, S, A) planned minutes by activity
@@ -62,8 +63,11 @@ class Plan:
     seat_minutes: np.ndarray  # (5, S) small-group seat-minutes offered
     cover_tasks: tuple[tuple[tuple[CoverTask, ...], ...], ...]  # [weekday][staff]
     cover_minutes: np.ndarray  # (5, S) instructional minutes needing cover when absent
-    workload_minutes: np.ndarray  # (S,) planning workload per school day, minutes
+    students_taught: np.ndarray  # (S,) class_size x classes a day, for roles that teach (0 for the others)
+    workload_minutes: np.ndarray  # (S,) planning workload per school day, minutes: base + per student taught
+    sub_rank: np.ndarray | None  # (S,) substitutes' priority rank of each position's role (None: random order)
     contract_minutes: int
+    coach_links: tuple[CoachLinks, ...] = ()  # [weekday] (coach, coached, minutes): coaches without a class
 
     @property
     def n_staff(self) -> int:
@@ -75,7 +79,8 @@ class Plan:
 
     @property
     def students(self) -> int:
-        return self.scenario.school.students
+        """Students enrolled: the teams' rosters (scaled to the class size) summed."""
+        return int(self.team_students.sum())
 
 
 _CACHE: dict[int, tuple[weakref.ref[Scenario], Plan]] = {}
@@ -195,6 +200,49 @@ def _day_rows(day_blocks: list[list[tuple[Block, ...]]], contract: int, size: in
     return minutes, seats, seat_minutes
 
 
+def scaled_rosters(sc: Scenario, rosters: tuple[int, ...]) -> np.ndarray:
+    """(T,) each team's students at the scenario's class size: roster x roster_scale, rounded half up."""
+    k = sc.school.roster_scale
+    if k == 1.0:
+        return np.array(rosters, dtype=np.int64)
+    return np.floor(np.array(rosters, dtype=float) * k + 0.5).astype(np.int64)
+
+
+def students_taught(sc: Scenario, roles: tuple[str, ...], day_blocks: list[list[tuple[Block, ...]]]) -> np.ndarray:
+    """(S,) students each position teaches: class_size x its classes a day (whole-class blocks per week / 5).
+
+    Only roles whose category teaches (teachers, teacher-leaders) count: the per-student planning and
+    grading workload is theirs. A class split into a launch and small groups is one whole-class block.
+    """
+    classes = np.array([sum(b.activity == "whole_class" for wd in day_blocks for b in wd[s]) / 5.0
+                        for s in range(len(roles))])
+    teaches = np.array([CATEGORY_INFO[sc.roles[r].category].teaches for r in roles])
+    return sc.school.class_size * classes * teaches
+
+
+def workload(sc: Scenario, roles: tuple[str, ...], taught: np.ndarray) -> np.ndarray:
+    """(S,) planning workload per school day, minutes: (base hours + hours per student x students taught) / 5."""
+    per_student = sc.behaviour.planning.workload_hours_per_student
+    base = np.array([sc.roles[r].planning_workload_hours_per_week for r in roles])
+    return (base + per_student * taught) * 60 / 5
+
+
+def _covered(sc: Scenario, roles: tuple[str, ...], day_blocks: list[list[tuple[Block, ...]]]) -> np.ndarray:
+    """(S,) bool: the position's blocks need cover (the role's `needs_cover`, or its documented default)."""
+    supervising = {"whole_class", "online_lab"}
+    return np.array([sc.roles[r].covered(any(b.activity in supervising for wd in day_blocks for b in wd[s]))
+                     for s, r in enumerate(roles)], dtype=bool)
+
+
+def _sub_rank(sc: Scenario, roles: tuple[str, ...]) -> np.ndarray | None:
+    """(S,) priority rank of each position's role for substitutes (unlisted roles last), None for random order."""
+    subs = sc.policies.substitutes
+    if subs.assignment != "priority":
+        return None
+    rank = {r: i for i, r in enumerate(subs.priority)}
+    return np.array([rank.get(r, len(rank)) for r in roles], dtype=np.int64)
+
+
 def _compile(sc: Scenario) -> Plan:
     contract = sc.contract_day.minutes
     st = _staff(sc)
@@ -203,9 +251,11 @@ def _compile(sc: Scenario) -> Plan:
     cats = np.array([CATEGORY_CODES[sc.roles[r].category] for r in st.roles], dtype=np.int64)
     day_blocks = [[sc.timetables[st.timetable[s]].day(wd) for s in range(S)] for wd in WEEKDAYS]
     minutes, seats, seat_minutes = _day_rows(day_blocks, contract, sc.policies.small_groups.max_size)
-    covered = np.array([sc.roles[r].covered for r in st.roles], dtype=bool)
-    tasks = cover_tasks(day_blocks, staff_team, covered, sc.policies.coverage)
-    team_students = np.array(st.team_students, dtype=np.int64)
+    covered = _covered(sc, st.roles, day_blocks)
+    protected = np.array([r in sc.policies.coverage.protected_roles for r in st.roles], dtype=bool)
+    tasks = cover_tasks(day_blocks, staff_team, covered, sc.policies.coverage, protected)
+    team_students = scaled_rosters(sc, st.team_students)
+    taught = students_taught(sc, st.roles, day_blocks)
     return Plan(
         scenario=sc,
         calendar=build_calendar(sc.calendar),
@@ -225,6 +275,10 @@ def _compile(sc: Scenario) -> Plan:
         seat_minutes=seat_minutes,
         cover_tasks=tasks,
         cover_minutes=np.array([[sum(t.minutes for t in tasks[w][s]) for s in range(S)] for w in range(5)], dtype=float),
-        workload_minutes=np.array([sc.roles[r].planning_workload_hours_per_week * 60 / 5 for r in st.roles]),
+        students_taught=taught,
+        workload_minutes=workload(sc, st.roles, taught),
+        sub_rank=_sub_rank(sc, st.roles),
         contract_minutes=contract,
+        coach_links=coach_links(day_blocks, np.array([CATEGORY_INFO[sc.roles[r].category].coaches_on_schedule
+                                                      for r in st.roles], dtype=bool)),
     )

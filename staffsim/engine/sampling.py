@@ -7,6 +7,7 @@ named streams), so common random numbers carry through them.
 from __future__ import annotations
 
 import numpy as np
+from scipy import stats
 
 
 def absence_start_probability(days_per_year: float, mean_spell_days: float, school_days: int) -> float:
@@ -21,19 +22,37 @@ def absence_start_probability(days_per_year: float, mean_spell_days: float, scho
     return b * f / (1.0 - f)
 
 
-def poisson_by_inversion(u: np.ndarray, lam: np.ndarray, kmax: int = 30) -> np.ndarray:
-    """Poisson(lam) counts from uniforms u by inverting the CDF (monotone in lam: CRN-friendly)."""
-    p = np.exp(-lam)
+def poisson_by_inversion(u: np.ndarray, lam: np.ndarray | float) -> np.ndarray:
+    """Poisson(lam) counts from uniforms u by inverting the CDF, with no cap on the count.
+
+    The smallest k with u <= F(k; lam), so the count is monotone in lam for a fixed u (common random
+    numbers). The CDF is summed term by term over the draws not yet placed; the rare draw still
+    unplaced 10 sd above the largest mean (probability < 1e-20) is placed by `scipy.stats.poisson.ppf`.
+    """
+    u = np.asarray(u, dtype=float)
+    lam_all = np.broadcast_to(np.asarray(lam, dtype=float), u.shape).ravel()
+    k = np.zeros(u.size, dtype=np.int64)
+    idx = np.flatnonzero(u.ravel() > np.exp(-lam_all))
+    if not idx.size:
+        return k.reshape(u.shape)
+    uu, ll = u.ravel()[idx], lam_all[idx]
+    p = np.exp(-ll)
     cdf = p.copy()
-    k = np.zeros(u.shape, dtype=np.int64)
-    for i in range(1, kmax + 1):
-        more = u > cdf
-        if not more.any():
+    top = float(ll.max())
+    bound = int(top + 10.0 * np.sqrt(top) + 30)
+    i = 0
+    while idx.size:
+        i += 1
+        if i > bound:
+            k[idx] = stats.poisson.ppf(uu, ll).astype(np.int64)
             break
-        k += more
-        p = p * lam / i
+        k[idx] += 1
+        p = p * ll / i
         cdf = cdf + p
-    return k
+        more = uu > cdf
+        if not more.all():
+            idx, uu, ll, p, cdf = idx[more], uu[more], ll[more], p[more], cdf[more]
+    return k.reshape(u.shape)
 
 
 def largest_remainder(weights: np.ndarray, total: float, weights_sum: float | None = None) -> np.ndarray:

@@ -17,6 +17,7 @@ import numpy as np
 STREAM_NAMES = (
     "absence",
     "substitutes",
+    "substitute_order",
     "interruptions",
     "needs",
     "initial_state",

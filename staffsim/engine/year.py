@@ -43,6 +43,7 @@ def draw_year(plan: Plan, streams: Streams, y: int) -> tuple[YearDraws, np.ndarr
     sc, D1, S = plan.scenario, plan.calendar.school_days, plan.n_staff
     u_absence = streams.get("absence", y).random((S, D1))
     u_subs = streams.get("substitutes", y).random((S, D1))
+    u_order = streams.get("substitute_order", y).random((S, D1))
     # Interruptions: Poisson per staff-day over the *scheduled* planning minutes;
     # the minutes they eat are capped by what coverage left of planning that day.
     ir = sc.behaviour.interruptions
@@ -61,7 +62,7 @@ def draw_year(plan: Plan, streams: Streams, y: int) -> tuple[YearDraws, np.ndarr
     sg = sc.policies.small_groups
     days = np.arange(D1)
     draws = YearDraws(
-        u_absence=u_absence, u_subs=u_subs, int_minutes=int_minutes,
+        u_absence=u_absence, u_subs=u_subs, u_order=u_order, int_minutes=int_minutes,
         cum_needs=np.hstack([np.zeros((plan.n_teams, 1)), np.cumsum(per_team, axis=1)]),  # (T, D1+1)
         # a need arising on day a joins a group at the first regrouping on or after a + delay
         eligible_upto=(days // sg.regroup_every_days) * sg.regroup_every_days - sg.detection_delay_days,

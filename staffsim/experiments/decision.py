@@ -25,6 +25,7 @@ DECISION_METRICS: tuple[str, ...] = (
     "cost_per_pupil",
     "personnel_cost",
     "budget_gap",
+    "student_days_without_regular_teacher",  # next to the money: a cheap vacancy is never a saving alone
     "planning_hours_per_week",
     "small_group_minutes_per_student_per_week",
     "reach_share",

@@ -16,8 +16,11 @@ Components (each in the scenario's `costs.currency` at `costs.price_year` prices
 - ``cost_substitutes`` day-to-day substitute days x `substitute_day_rate`
 - ``cost_vacancies``   school days a long-term substitute held a vacant position
                        x `long_term_sub_day_rate` (the vacancy's salary is not paid)
-- ``cost_turnover``    staff who left (mid-year departures + movers + leavers)
-                       x the cost per leaver (LPI 2024 by district size)
+- ``cost_turnover``    staff who left (mid-year departures + movers + leavers), each
+                       at the replacement cost of their role: the cost per leaver
+                       (LPI 2024 by district size) for teachers and teacher-leaders,
+                       a share of the role's annual pay for support staff and
+                       residents (`costs.turnover_cost_share_of_pay`)
 
 ``personnel_cost`` is their sum, ``cost_per_pupil`` = personnel_cost / students,
 ``budget_gap`` = personnel_cost - budget (positive: over budget) when the
@@ -25,8 +28,9 @@ scenario sets `budget:`.
 
 Workforce data (issue 3) is read from ``ledger.extra`` when present:
 ``long_term_sub`` (D, S) bool, ``experience`` (Y, S) years (NaN when vacant),
-``midyear_departures`` / ``movers`` / ``leavers`` (Y,) counts. A missing key
-means no turnover and no vacancies.
+``departures`` (Y, S) people who left each position (priced by role); without
+it, ``midyear_departures`` / ``movers`` / ``leavers`` (Y,) counts at the cost per
+leaver. A missing key means no turnover and no vacancies.
 
 How metrics get the scenario. `registry.compute_metrics(ledger)` sees only the
 ledger; the cost family prices it from the scenario it ran, `ledger.config`
@@ -93,7 +97,8 @@ class Pricing:
     roles: Mapping[str, RolePay]
     substitute_day_rate: float
     long_term_sub_day_rate: float
-    cost_per_leaver: float
+    cost_per_leaver: float  # a teacher's or teacher-leader's replacement cost (LPI)
+    leaver_cost: Mapping[str, float]  # replacement cost of one leaver, by role
     budget: float | None
 
     @property
@@ -107,6 +112,18 @@ def role_pay(role: Role, benefits_rate: float) -> RolePay:
     return RolePay(salary=float(role.salary), supplement=float(role.supplement), benefits_rate=float(rate), schedule=schedule)
 
 
+def leaver_cost(role: Role, costs) -> float:
+    """Replacement cost of one leaver of `role`: a share of its annual pay, or the (teacher) cost per leaver.
+
+    `costs` is the scenario's `Costs`; a category listed in `turnover_cost_share_of_pay` costs that share
+    of salary + supplement, every other category the cost per leaver (docs/costs.md).
+    """
+    share = costs.turnover_cost_share_of_pay.get(role.category)
+    if share is None:
+        return float(costs.turnover_cost_per_leaver)
+    return float(share * (role.salary + role.supplement))
+
+
 def pricing(scenario: Scenario) -> Pricing:
     """The scenario's pay figures as a `Pricing`."""
     c = scenario.costs
@@ -118,6 +135,7 @@ def pricing(scenario: Scenario) -> Pricing:
         substitute_day_rate=float(c.substitute_day_rate),
         long_term_sub_day_rate=float(c.long_term_sub_day_rate),
         cost_per_leaver=float(c.turnover_cost_per_leaver),
+        leaver_cost={name: leaver_cost(r, c) for name, r in scenario.roles.items()},
         budget=None if scenario.budget is None else float(scenario.budget),
     )
 
@@ -171,11 +189,7 @@ def costs_from_pricing(p: Pricing, ledger: Ledger) -> dict[str, float]:
     lts = _extra(L, "long_term_sub", (D, S))
     lts_days = int((lts.astype(bool) & ~L.filled).sum()) if lts is not None else 0
 
-    departures = 0.0
-    for key in DEPARTURE_KEYS:
-        a = _extra(L, key, (Y,))
-        if a is not None:
-            departures += float(np.nansum(a))
+    turnover = _turnover_cost(p, L, L.staff_role, Y, S)
 
     total = {
         "cost_salaries": float(salary_s.sum()),
@@ -183,7 +197,7 @@ def costs_from_pricing(p: Pricing, ledger: Ledger) -> dict[str, float]:
         "cost_benefits": benefits,
         "cost_substitutes": sub_days * p.substitute_day_rate,
         "cost_vacancies": lts_days * p.long_term_sub_day_rate,
-        "cost_turnover": departures * p.cost_per_leaver,
+        "cost_turnover": turnover,
     }
     annual_costs = {k: v / Y for k, v in total.items()}
     personnel = sum(annual_costs.values())
@@ -192,6 +206,23 @@ def costs_from_pricing(p: Pricing, ledger: Ledger) -> dict[str, float]:
         out["budget_gap"] = personnel - p.budget
     out.update(annual_costs)
     return out
+
+
+def _turnover_cost(p: Pricing, L: Ledger, roles: tuple[str, ...], Y: int, S: int) -> float:
+    """Replacement cost of everyone who left over the ledger: per position at its role's cost per leaver.
+
+    Without per-position `departures` (a ledger from elsewhere), the departure counts at the cost per leaver.
+    """
+    dep = _extra(L, "departures", (Y, S))
+    if dep is not None:
+        per_role = np.array([p.leaver_cost[r] for r in roles])
+        return float((dep.sum(axis=0) * per_role).sum())
+    departures = 0.0
+    for key in DEPARTURE_KEYS:
+        a = _extra(L, key, (Y,))
+        if a is not None:
+            departures += float(np.nansum(a))
+    return departures * p.cost_per_leaver
 
 
 def compute_costs(scenario: Scenario, ledger: Ledger) -> dict[str, float]:
@@ -256,6 +287,6 @@ COST_METRICS: dict[str, Metric] = declare(
           meaning="day-to-day substitute days"),
     _cost(name="cost_vacancies", direction=LOWER, label="Long-term substitutes (vacancies)",
           meaning="long-term substitutes holding vacant positions"),
-    _cost(name="cost_turnover", direction=LOWER, label="Turnover (cost per leaver)",
-          meaning="replacing staff who left (cost per leaver)"),
+    _cost(name="cost_turnover", direction=LOWER, label="Turnover (replacing leavers)",
+          meaning="replacing staff who left, at their role's cost per leaver"),
 )

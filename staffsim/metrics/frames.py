@@ -11,7 +11,19 @@ from staffsim.metrics.workforce import exhaustion_by_week
 from staffsim.scenario.vocabulary import CATEGORY_NAMES, LABELS
 
 #: `ledger.extra` counts that the per-year table adds after the metrics.
-YEAR_COUNTS = ("staff_at_start", "midyear_departures", "movers", "leavers")
+YEAR_COUNTS = ("staff_at_start", "midyear_departures", "movers", "leavers", "retirements")
+
+#: The metrics a multi-year run shows year by year (`staffsim run --years N`): is the staff stationary?
+YEAR_TABLE_METRICS = (
+    "novice_teacher_share",
+    "mean_teacher_experience",
+    "turnover_rate",
+    "burnout_share",
+    "absence_days_per_staff",
+    "vacancy_days",
+    "student_days_without_regular_teacher",
+    "cost_per_pupil",
+)
 
 
 def metrics_frame(ledger: Ledger, scenario: str, point: int, replication: int) -> pd.DataFrame:
@@ -71,3 +83,12 @@ def per_year_frame(ledger: Ledger) -> pd.DataFrame:
                 m[k] = float(np.asarray(x[k]).sum())
         rows.append(m)
     return pd.DataFrame(rows)
+
+
+def year_means(years: pd.DataFrame, metrics: tuple[str, ...] = YEAR_TABLE_METRICS) -> pd.DataFrame:
+    """Mean over replications of each metric per year, from a run folder's `years` table.
+
+    One row per (scenario, year) with one column per metric in `metrics` that the table holds."""
+    sel = years[years["metric"].isin(metrics)]
+    wide = sel.groupby(["scenario", "year", "metric"], sort=False)["value"].mean().unstack("metric")
+    return wide[[m for m in metrics if m in wide.columns]].reset_index()

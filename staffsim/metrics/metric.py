@@ -20,6 +20,7 @@ class Kind(Enum):
     HOURS = "h"
     MINUTES = "min"
     DAYS = "days"
+    YEARS = "years"
     COUNT = "count"  # people (per year)
     RATIO = "ratio"  # one quantity per another (students per adult)
     INDEX = "0-1"  # a score on a 0-1 scale that is not a proportion (exhaustion)

@@ -1,4 +1,5 @@
-"""What students get in one replication: small-group instruction, needs served, adults, teacher-leader reach."""
+"""What students get in one replication: small-group instruction, needs served, adults, teacher-leader reach,
+and the days they spent without their regular teacher (vacancies)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,22 @@ def student_metrics(ledger: Ledger) -> dict[str, float]:
     if leader.any():
         np.add.at(led_in_post.T, L.staff_team[leader], L.filled[:, leader].T)
     out["reach_share"] = float(((led_in_post > 0) * L.team_students[None, :]).sum(axis=1).mean() / L.students)
+    out["student_days_without_regular_teacher"] = student_days_without_teacher(L)
     return out
+
+
+def student_days_without_teacher(ledger: Ledger) -> float:
+    """Student-days a year whose regular teacher's position stood vacant (held by a long-term substitute or not).
+
+    Each teaching position (teacher-leaders and teachers) stands for an equal share of its team's
+    students; a team with no roster of its own (pull-out staff) has none."""
+    L = ledger
+    teaching = L.is_teacher
+    per_team = np.bincount(L.staff_team[teaching], minlength=len(L.team_students))
+    share = np.divide(L.team_students, per_team, out=np.zeros(len(L.team_students)), where=per_team > 0)
+    students = np.where(teaching, share[L.staff_team], 0.0)  # (S,) students of each position
+    years = max(len(np.unique(L.year)), 1)
+    return float((~L.filled).sum(axis=0) @ students / years)
 
 
 _metric = partial(Metric, family="students", compute=student_metrics)
@@ -43,4 +59,7 @@ STUDENT_METRICS: dict[str, Metric] = declare(
     _metric(name="reach_share", kind=Kind.SHARE, direction=HIGHER,
             label="Students on a team led by a teacher-leader", unit="% of students",
             meaning="students on a team led by a teacher-leader in post"),
+    _metric(name="student_days_without_regular_teacher", kind=Kind.DAYS, direction=LOWER,
+            label="Student-days without their regular teacher", unit="student-days per year",
+            meaning="days a teaching position stood vacant (long-term substitute or none) x its students"),
 )

@@ -48,6 +48,7 @@ def time_use_metrics(ledger: Ledger) -> dict[str, float]:
     out["overtime_hours_per_week"] = _per_teacher_week(L, td, (A.OVERTIME,))
     out["total_work_hours_per_week"] = L.contract_minutes * 5 / 60 + out["overtime_hours_per_week"]
     out["coverage_hours_per_week"] = _per_teacher_week(L, td, (A.COVERAGE,))
+    out["coaching_received_hours_per_week"] = _per_teacher_week(L, td, (A.COACHING_RECEIVED,))
     return out
 
 
@@ -72,4 +73,6 @@ TIME_USE_METRICS: dict[str, Metric] = declare(
     _metric(name="coverage_hours_per_week", direction=LOWER, label="Planning time lost covering colleagues",
             meaning="time spent covering absent colleagues' classes (planning given up or a small group "
                     "cancelled), per teacher"),
+    _metric(name="coaching_received_hours_per_week", direction=HIGHER, label="Coaching received",
+            meaning="coaching received that took place (its coach in school), per teacher"),
 )

@@ -12,7 +12,8 @@ from functools import partial
 import numpy as np
 
 from staffsim.engine.ledger import EVENT_CODES, Ledger
-from staffsim.engine.workforce.codes import BAND_NAMES, END_LEAVE, END_MOVE, MID_LEAVE, MID_MOVE, STAY, experience_band
+from staffsim.engine.workforce.codes import (BAND_NAMES, END_LEAVE, END_MOVE, MID_LEAVE, MID_MOVE, RETIRED, STAY,
+                                            experience_band)
 from staffsim.metrics.metric import HIGHER, LOWER, NEITHER, Kind, Metric, declare
 from staffsim.scenario.vocabulary import CATEGORY_CODES, CATEGORY_INFO, CATEGORY_NAMES, Activity
 
@@ -61,7 +62,7 @@ def cohort_counts(ledger: Ledger) -> dict[str, tuple[float, float]]:
 
     The denominator is the people in post at the start of a year (the cohort, as
     in the NCES Teacher Follow-up Survey); the numerator those of them who moved
-    or left, during the year or at its end. Rates over teachers count
+    or left (retirements are leavers), during the year or at its end. Rates over teachers count
     teacher-leaders and collaborating teachers.
     """
     x = ledger.extra
@@ -73,10 +74,11 @@ def cohort_counts(ledger: Ledger) -> dict[str, tuple[float, float]]:
     cat = np.broadcast_to(ledger.staff_category, out.shape)
     teachers = in_post & ((cat == LEADER) | (cat == TEACHER))
     band = experience_band(np.nan_to_num(np.asarray(xp, dtype=float), nan=0.0))
-    gone = np.isin(out, (MID_MOVE, MID_LEAVE, END_MOVE, END_LEAVE))
+    gone = np.isin(out, (MID_MOVE, MID_LEAVE, END_MOVE, END_LEAVE, RETIRED))
     moved = np.isin(out, (MID_MOVE, END_MOVE))
-    left = np.isin(out, (MID_LEAVE, END_LEAVE))
+    left = np.isin(out, (MID_LEAVE, END_LEAVE, RETIRED))
     mid = np.isin(out, (MID_MOVE, MID_LEAVE))
+    retired = out == RETIRED
 
     def pair(num: np.ndarray, group: np.ndarray) -> tuple[float, float]:
         return float((num & group).sum()), float(group.sum())
@@ -86,6 +88,7 @@ def cohort_counts(ledger: Ledger) -> dict[str, tuple[float, float]]:
         "move": pair(moved, teachers),
         "leave": pair(left, teachers),
         "midyear": pair(mid, teachers),
+        "retire": pair(retired, teachers),
     }
     for i, name in enumerate(CATEGORY_NAMES):
         g = in_post & (cat == i)
@@ -96,6 +99,7 @@ def cohort_counts(ledger: Ledger) -> dict[str, tuple[float, float]]:
         c[f"move_{b}"] = pair(moved, g)
         c[f"leave_{b}"] = pair(left, g)
         c[f"midyear_{b}"] = pair(mid, g)
+        c[f"retire_{b}"] = pair(retired, g)
     return c
 
 
@@ -147,11 +151,27 @@ def workforce_metrics(ledger: Ledger) -> dict[str, float]:
     lts = x.get("long_term_sub")
     out["long_term_sub_days"] = float(np.asarray(lts).sum() / n_years) if lts is not None else float("nan")
     out["residents_promoted"] = float(np.asarray(x.get("residents_promoted", np.zeros(1))).sum() / n_years)
+    out.update(experience_mix(ledger))
     oc = np.asarray(x["outcome"])
     teachers0 = (oc[0] >= 0) & np.isin(ledger.staff_category, (LEADER, TEACHER))
     kept = teachers0 & (oc == STAY).all(axis=0)
     out["staff_retained_share"] = float(kept.sum() / teachers0.sum()) if teachers0.any() else float("nan")
     return out
+
+
+def experience_mix(ledger: Ledger) -> dict[str, float]:
+    """Teachers in post at the start of each year (pooled over years): the share in years 1-3, mean years.
+
+    Years of teaching = completed years + 1, as in the NCES bands."""
+    xp = ledger.extra.get("experience")
+    if xp is None:
+        return {"novice_teacher_share": float("nan"), "mean_teacher_experience": float("nan")}
+    xp = np.asarray(xp, dtype=float)[:, ledger.is_teacher]
+    xp = xp[~np.isnan(xp)]
+    if not xp.size:
+        return {"novice_teacher_share": float("nan"), "mean_teacher_experience": float("nan")}
+    return {"novice_teacher_share": float((experience_band(xp) == 0).mean()),
+            "mean_teacher_experience": float(xp.mean() + 1.0)}
 
 
 def exhaustion_by_week(ledger: Ledger, week_id: np.ndarray, n_weeks: int) -> np.ndarray:
@@ -217,6 +237,12 @@ WORKFORCE_METRICS: dict[str, Metric] = declare(
                meaning="position-days a long-term substitute held a vacancy, per year"),
     _workforce(name="residents_promoted", kind=Kind.COUNT, direction=NEITHER, label="Residents hired as teachers",
                unit="people per year", meaning="residents hired into teacher positions per year"),
+    _workforce(name="novice_teacher_share", kind=Kind.SHARE, direction=NEITHER,
+               label="Teachers in their first three years", unit="% of teachers at the start of the year",
+               meaning="teachers in post at the start of the year with 1-3 years of teaching"),
+    _workforce(name="mean_teacher_experience", kind=Kind.YEARS, direction=NEITHER,
+               label="Teachers' mean experience", unit="years of teaching",
+               meaning="mean years of teaching of the teachers in post at the start of the year"),
     _workforce(name="staff_retained_share", kind=Kind.SHARE, direction=HIGHER,
                label="Teachers still in the same post at the end", unit="% of teachers",
                meaning="teachers in post at the start of the run still in the same position at its end"),

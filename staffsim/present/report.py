@@ -53,7 +53,7 @@ HEADLINE: dict[str, tuple[str, ...]] = {
     "Students": ("small_group_minutes_per_student_per_week", "needs_served_share", "students_per_adult", "reach_share"),
     "Wellbeing and staffing": ("absence_days_per_staff", "uncovered_absence_share", "mean_exhaustion", "burnout_share",
                                "midyear_departure_rate", "turnover_rate", "vacancy_days"),
-    "Cost": ("cost_per_pupil", "personnel_cost", "budget_gap"),
+    "Cost": ("cost_per_pupil", "personnel_cost", "budget_gap", "student_days_without_regular_teacher"),
 }
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
 from staffsim.scenario.frozen import MAX_MONEY, Frozen
+from staffsim.scenario.vocabulary import RoleCategory
 
 
 #: Cost of replacing one departing teacher (separation, recruitment, hiring, training)
@@ -50,8 +51,16 @@ class Costs(Frozen):
     )
     cost_per_leaver: float | None = Field(
         None, ge=0, le=MAX_MONEY,
-        description="cost of replacing one staff member who leaves the school (mid-year or at year end, "
-        "movers included). Default by district_size, LPI 2024: small $11,860, medium $16,450, large $24,930",
+        description="cost of replacing one teacher or teacher-leader who leaves the school (mid-year or at year "
+        "end, movers included). Default by district_size, LPI 2024: small $11,860, medium $16,450, large $24,930",
+    )
+    turnover_cost_share_of_pay: dict[RoleCategory, Annotated[float, Field(ge=0, le=2)]] = Field(
+        default_factory=lambda: {"support": 0.16, "resident": 0.16},
+        description="cost of replacing a leaver of these role categories, as a share of the role's annual pay "
+        "(salary + supplement); categories not listed cost `cost_per_leaver` (a teacher figure). Default "
+        "support 0.16: Boushey & Glynn 2012 (Center for American Progress), typical cost of replacing an "
+        "employee in a job paying under $30,000 a year; resident 0.16: assumption, the same (recruiting and "
+        "inducting the next resident). Plausible range 0.1-0.3",
     )
 
     @model_validator(mode="after")

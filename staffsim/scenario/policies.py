@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from staffsim.scenario.frozen import Frozen
 
@@ -15,9 +15,27 @@ class Substitutes(Frozen):
         ge=0, le=1, description="probability a request is filled while a substitute is free"
     )
     run_small_groups: bool = Field(False, description="whether a substitute runs the absent adult's small groups")
+    assignment: Literal["random", "priority"] = Field(
+        "random", description="who gets the day's substitutes when there are fewer than absentees: random (a "
+        "fresh random order each day, from the named stream `substitute_order`, so no position is favoured by "
+        "its place in the file) or priority (the roles listed in `priority` first, in that order; random within "
+        "a role and among the roles not listed)",
+    )
+    priority: tuple[str, ...] = Field(
+        (), description="role names in the order their absentees get substitutes (assignment: priority)",
+    )
+
+    @model_validator(mode="after")
+    def _priority(self) -> "Substitutes":
+        if self.assignment == "priority" and not self.priority:
+            raise ValueError("assignment is priority but no roles are listed in priority")
+        if len(set(self.priority)) != len(self.priority):
+            raise ValueError("priority lists a role more than once")
+        return self
 
 
 CoverageStep = Literal["colleague_planning", "cancel_small_group", "combine_classes"]
+PlanningActivity = Literal["planning", "collaborative_planning"]
 
 
 class Coverage(Frozen):
@@ -27,6 +45,16 @@ class Coverage(Frozen):
     scope: Literal["team", "school"] = Field(
         "school", description="look for colleagues in the team only, or the team first then the school"
     )
+    protected: tuple[PlanningActivity, ...] = Field(
+        (), description="planning activities coverage never takes: every block of these activities stays the "
+        "planner's (e.g. [collaborative_planning] for protected team collaboration, as in the source schools' "
+        "protected collaboration time). The cover goes to the next option, or the classes are combined. "
+        "Assumption: protection is absolute (a policy choice, not a rate); default none (docs/model.md §2.4.1)",
+    )
+    protected_roles: tuple[str, ...] = Field(
+        (), description="role names whose planning coverage never takes (e.g. a teacher-leader's planning). "
+        "Default none (docs/model.md §2.4.1)",
+    )
 
     @field_validator("order")
     @classmethod
@@ -35,6 +63,13 @@ class Coverage(Frozen):
             raise ValueError("expected at least one coverage step")
         if len(set(v)) != len(v):
             raise ValueError("coverage steps are listed more than once")
+        return v
+
+    @field_validator("protected", "protected_roles")
+    @classmethod
+    def _once(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        if len(set(v)) != len(v):
+            raise ValueError("an entry is listed more than once")
         return v
 
 
@@ -84,6 +119,13 @@ class Needs(Frozen):
 class Planning(Frozen):
     collaboration_multiplier: float = Field(
         1.0, ge=0, le=3, description="workload hours one hour of collaborative planning absorbs"
+    )
+    workload_hours_per_student: float = Field(
+        0.035, gt=0, le=0.5, description="hours of planning, preparation and grading per week per student taught, "
+        "added to a teaching role's base workload (roles.*.planning_workload_hours_per_week). Students taught = "
+        "school.class_size x the position's classes a day (whole-class blocks per week / 5). Assumption: ~2 "
+        "minutes per student a week, 5 h/week for six classes of 24, the order of the few hours a week teachers "
+        "report for marking (OECD TALIS 2018); plausible range 0.02-0.06",
     )
 
 

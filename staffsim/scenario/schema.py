@@ -69,6 +69,14 @@ class Scenario(Frozen):
                         out.append(Problem(where + at, f"unknown timetable {name!r}"
                                            f"{did_you_mean(name, self.timetables)}",
                                            f"defined timetables: {one_of(self.timetables)}"))
+        for k, r in enumerate(self.policies.substitutes.priority):
+            if r not in self.roles:
+                out.append(Problem(("policies", "substitutes", "priority", k), f"unknown role {r!r}"
+                                   f"{did_you_mean(r, self.roles)}", f"defined roles: {one_of(self.roles)}"))
+        for k, r in enumerate(self.policies.coverage.protected_roles):
+            if r not in self.roles:
+                out.append(Problem(("policies", "coverage", "protected_roles", k), f"unknown role {r!r}"
+                                   f"{did_you_mean(r, self.roles)}", f"defined roles: {one_of(self.roles)}"))
         return out
 
     def _student_total(self) -> list[Problem]:

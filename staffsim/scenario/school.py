@@ -27,8 +27,21 @@ class SchoolSpec(Frozen):
     students: int = Field(gt=0, le=MAX_STUDENTS, description="students enrolled in the part of the school modelled")
     grade_band: Literal["elementary", "middle", "high", "k8", "secondary"] = "middle"
     class_size: float = Field(
-        gt=0, le=200, description="target students per class (NCES NTPS 2020-21: 19.1 / 22.0 / 21.0)"
+        gt=0, le=200, description="students per class (NCES NTPS 2020-21 elementary / middle / high: 19.1 / 22.0 / "
+        "21.0). It sets the students a teacher teaches (classes a day x class_size: the per-student part of the "
+        "planning workload) and, when `roster_class_size` is given, scales every roster (docs/model.md §2.4.1)",
     )
+    roster_class_size: float | None = Field(
+        None, gt=0, le=100, description="the class size at which `students` and the teams' `students` are written. "
+        "When class_size differs from it, every roster (and so enrollment, needs and students per adult) is "
+        "scaled by class_size / roster_class_size, rounded per team: the same staff teaching bigger or smaller "
+        "classes. Default: none, the rosters are taken as written",
+    )
+
+    @property
+    def roster_scale(self) -> float:
+        """Factor on every roster: class_size / roster_class_size (1 when no roster class size is given)."""
+        return 1.0 if self.roster_class_size is None else self.class_size / self.roster_class_size
 
 
 class Break(Frozen):
@@ -114,13 +127,16 @@ class Role(Frozen):
         0,
         ge=0,
         le=60,
-        description="hours of planning, preparation and grading the role needs per week; "
-        "what protected planning time does not absorb spills into overtime",
+        description="base hours of planning, preparation and grading the role needs per week, whatever its "
+        "students; roles that teach (teachers, teacher-leaders) add behaviour.planning.workload_hours_per_student "
+        "per student taught. What protected planning time does not absorb spills into overtime",
     )
     needs_cover: bool | None = Field(
         None,
-        description="whether the role's instructional blocks need a cover when absent "
-        "(default: yes for all but residents, who co-teach)",
+        description="whether the role's instructional blocks need a cover (substitute or colleague) when it is "
+        "absent. Default: yes when the role's category may need cover (all but residents, who co-teach) and the "
+        "position's timetable has a whole-class or online-lab block; a role with small groups only does not (its "
+        "students stay in their class and the groups are cancelled)",
     )
 
     @field_validator("salary_by_experience")
@@ -139,9 +155,11 @@ class Role(Frozen):
                              f"{MAX_MONEY:.0e}; found step(s) {big}")
         return dict(sorted(v.items()))
 
-    @property
-    def covered(self) -> bool:
-        return self.needs_cover if self.needs_cover is not None else CATEGORY_INFO[self.category].needs_cover
+    def covered(self, supervises_students: bool) -> bool:
+        """Do this role's blocks need cover, for a position whose timetable does (not) hold whole classes or labs."""
+        if self.needs_cover is not None:
+            return self.needs_cover
+        return CATEGORY_INFO[self.category].needs_cover and supervises_students
 
 
 class Member(Frozen):

@@ -15,7 +15,7 @@ from staffsim.errors import InputError
 from staffsim.scenario.compact.problems import did_you_mean
 
 #: The order designs are listed in (the baseline first); any other file in the folder follows, sorted.
-ORDER = ("traditional", "blended", "team-based", "pilot-4plus1", "pilot-two-periods")
+ORDER = ("traditional", "blended", "team-based", "pilot-4plus1", "pilot-two-periods", "instructional-partners")
 
 
 def designs_dir() -> Path:

@@ -31,6 +31,8 @@ class RoleCategoryInfo:
     needs_cover: bool  # default for Role.needs_cover: an absence leaves students without an adult
     decides_at_year_end: bool  # makes the NCES stay/move/leave decision (residents' year simply ends)
     display_order: int  # order in role-by-role figures
+    coaches_on_schedule: bool = False  # teaches no class; coaches whoever's coaching_received its coaching_given
+    # blocks overlap, across teams (engine/coaching.py); when it is out, that coaching becomes their planning
 
 
 #: The role categories, in ledger-code order (code = position; never reorder, append only).
@@ -39,6 +41,9 @@ ROLE_CATEGORIES: tuple[RoleCategoryInfo, ...] = (
     RoleCategoryInfo("teacher", "teacher", "teachers", True, False, True, True, 1),
     RoleCategoryInfo("support", "support", "support staff", False, False, True, True, 3),
     RoleCategoryInfo("resident", "resident", "residents", False, False, False, False, 2),
+    # A school-based coach without a class (the Alabama Instructional Partners): coaches across teams
+    RoleCategoryInfo("instructional_partner", "instructional partner", "instructional partners", False, False, False,
+                     True, 4, coaches_on_schedule=True),
 )
 CATEGORY_NAMES: tuple[str, ...] = tuple(c.name for c in ROLE_CATEGORIES)
 CATEGORY_CODES: dict[str, int] = {c.name: i for i, c in enumerate(ROLE_CATEGORIES)}

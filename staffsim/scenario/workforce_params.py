@@ -25,11 +25,13 @@ class Exhaustion(Frozen):
 
     gain_per_day: float = Field(
         0.02, ge=0, le=1, description="a: rate at which demands raise exhaustion, per school day and unit of demand. "
-        "Calibrated: traditional baseline burnout_share ~ RAND SoAT 2024 (53-60 %)",
+        "Assumption: it sets the time scale (E settles within a few weeks); recovery_per_day is calibrated "
+        "against it",
     )
     recovery_per_day: float = Field(
-        0.048, ge=0, le=1, description="r: rate at which resources lower exhaustion, per school day and unit of "
-        "resource. Calibrated together with gain_per_day",
+        0.042, ge=0, le=1, description="r: rate at which resources lower exhaustion, per school day and unit of "
+        "resource. Calibrated (with gain_per_day and the other exhaustion parameters fixed): the traditional "
+        "baseline's burnout_share ~ 56 % (RAND SoAT 2024-25: 53-60 %)",
     )
     overtime_reference_hours: float = Field(
         1.8, gt=0, description="daily overtime that counts as one unit of demand: RAND SoAT 2024, teachers work "
@@ -130,8 +132,9 @@ class AbsenceResponse(Frozen):
         "(burnout predicts sickness absence: Ahola et al. 2008)",
     )
     reference_exhaustion: float = Field(
-        0.49, ge=0, le=1, description="exhaustion at which behaviour.absence.days_per_year applies. Anchored: "
-        "the traditional baseline's typical level, so it reproduces the published rate",
+        0.484, ge=0, le=1, description="exhaustion at which behaviour.absence.days_per_year applies. Anchored: "
+        "ln mean exp(k E) / k over the traditional baseline's staff-days at the default exhaustion parameters, "
+        "so that it reproduces the published rate (re-anchor when changing them, docs/model.md §3.2)",
     )
 
 
@@ -148,8 +151,8 @@ class Resignation(Frozen):
         "predicts intentions to quit: Madigan & Kim 2021 meta-analysis)",
     )
     reference_exhaustion: float = Field(
-        0.51, ge=0, le=1, description="exhaustion at which the published rates apply. Anchored to the traditional "
-        "baseline's typical level",
+        0.50, ge=0, le=1, description="exhaustion at which the published rates apply. Anchored: ln mean exp(k E) / k "
+        "over the traditional baseline's teacher-days at the default exhaustion parameters",
     )
     notice_days: int = Field(
         10, ge=0, le=60, description="school days between the decision to resign and the last day in post. "
@@ -173,8 +176,9 @@ class Decision(Frozen):
         "(Madigan & Kim 2021)",
     )
     reference_exhaustion: float = Field(
-        0.54, ge=0, le=1, description="year-end exhaustion at which the published rates apply. Anchored to the "
-        "traditional baseline's year-end level",
+        0.532, ge=0, le=1, description="year-end exhaustion at which the published rates apply. Anchored: "
+        "ln mean exp(k E) / k over the traditional baseline's teachers on the last day, at the default "
+        "exhaustion parameters",
     )
     role_multiplier: dict[RoleCategory, float] = Field(
         default_factory=dict, description="multiplier on the exit hazard by role category (default 1 for all: "
@@ -214,21 +218,28 @@ class Hiring(Frozen):
         0.5, ge=0, le=1, description="effectiveness of a long-term substitute relative to an experienced teacher. "
         "Assumption",
     )
-    new_hire_mean_experience: float = Field(
-        2.0, ge=0, le=30, description="mean completed years of experience of a new hire (exponential, rounded "
-        "down: ~39 % novices). Assumption: hires are mostly novices and early-career movers",
+    first_year_share: float = Field(
+        0.378, ge=0, le=1, description="share of new hires who are in their first year of teaching; the others "
+        "bring the experience of teachers who move school (the stationary staff's movers, docs/model.md "
+        "§2.4.6). NCES NTPS 2015-16, public non-charter schools: 37.8 % of newly hired teachers were in their "
+        "first year (Economic Policy Institute, Garcia & Weiss 2019, table 3). A teacher-leader is never a "
+        "first-year hire",
     )
 
 
 class ExperienceSpec(Frozen):
     """Experience of the staff at the start and how it shapes effectiveness."""
 
-    initial_shares: Band4 = Field(
-        (0.10, 0.28, 0.39, 0.23), description="share of staff in experience bands 1-3, 4-9, 10-19, 20+ years at "
-        "the start of the first year. Assumption close to NCES NTPS 2017-18 (<3: 9 %, 3-9: 28 %, 10-20: 39 %, "
-        ">20: 23 %); teacher-leaders are drawn from the bands above 1-3",
+    initial_shares: Band4 | None = Field(
+        None, description="share of staff in experience bands 1-3, 4-9, 10-19, 20+ years at the start of the first "
+        "year (years uniform within a band). Default: none, the initial staff is drawn from the stationary "
+        "experience distribution of the hiring, exit and retirement rates (a warm start, docs/model.md §4.1); "
+        "set it for cohort experiments. Teacher-leaders are drawn from 4 years up either way",
     )
-    max_years: int = Field(35, ge=20, le=50, description="longest career in the 20+ band, years")
+    max_years: int = Field(
+        45, ge=20, le=50, description="longest career, years: everyone still in post retires after this many "
+        "completed years (a bound; retirement.mean_age decides when most retire)",
+    )
     novice_effectiveness: float = Field(
         0.7, ge=0, le=1, description="effectiveness of a first-year teacher relative to an experienced one. "
         "Assumption (returns to experience are largest early: Kraft & Papay 2014)",
@@ -243,10 +254,40 @@ class ExperienceSpec(Frozen):
 
     @field_validator("initial_shares")
     @classmethod
-    def _sum(cls, v: tuple[float, ...]) -> tuple[float, ...]:
+    def _sum(cls, v: tuple[float, ...] | None) -> tuple[float, ...] | None:
+        if v is None:
+            return v
         if any(x < 0 for x in v) or abs(sum(v) - 1) > 1e-6:
             raise ValueError("initial_shares must be >= 0 and sum to 1")
         return v
+
+
+class Retirement(Frozen):
+    """Retirement at year end: a hazard rising with age, age = entry age + completed years of teaching."""
+
+    entry_age: float = Field(
+        28, ge=18, le=65, description="age at the start of a teacher's first year: NCES SASS 2011-12 public "
+        "teachers, 55 % started by 25, 20 % at 26-29, 16 % at 30-39, 9 % at 40 or later (TeacherPensions.org "
+        "tabulation): a mean of about 28",
+    )
+    mean_age: float = Field(
+        58, ge=30, le=80, description="mean age at retirement of those who teach until they retire (ages normally "
+        "distributed). Calibrated: with the other rates, 2 in 3 of the 20+ years band's leavers retire (NCES TFS "
+        "2008-09: 67.0 % of leavers with 20 or more years were retired); plausible range 56-62",
+    )
+    sd_years: float = Field(
+        5, gt=0, le=15, description="standard deviation of the retirement age, years. Assumption (pension "
+        "eligibility spreads retirements over the late 50s and early 60s)",
+    )
+
+    @model_validator(mode="after")
+    def _ages(self) -> "Retirement":
+        if self.mean_age <= self.entry_age:
+            raise ValueError(
+                f"mean_age ({self.mean_age:g}) must be above entry_age ({self.entry_age:g}): teachers retire "
+                "after they are hired"
+            )
+        return self
 
 
 class Residents(Frozen):
@@ -286,4 +327,5 @@ class Workforce(Frozen):
     decision: Decision = Decision()
     hiring: Hiring = Hiring()
     experience: ExperienceSpec = ExperienceSpec()
+    retirement: Retirement = Retirement()
     residents: Residents = Residents()

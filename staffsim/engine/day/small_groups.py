@@ -13,14 +13,17 @@ from staffsim.engine.sampling import largest_remainder
 
 
 def team_seats(ctx: DayContext, st: DayState) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(T,) seats that met, seat-minutes offered and minutes per seat, per team."""
+    """(T,) seats that met, seat-minutes offered and minutes per seat, per team.
+
+    Seat-minutes follow the groups that actually meet: an absentee's groups and a colleague's group
+    cancelled to cover a class are gone with their minutes (`st.group_minutes`)."""
     rules = ctx.rules
     if not st.any_out:  # everyone in: the timetable's seats (precomputed per weekday)
         return rules.full_seats[st.w]
     plan, seats = rules.plan, st.seats
     T = plan.n_teams
     ts = np.bincount(plan.staff_team, weights=seats, minlength=T)
-    tm = np.bincount(plan.staff_team, weights=plan.seat_minutes[st.w] * (seats > 0), minlength=T)
+    tm = np.bincount(plan.staff_team, weights=st.group_minutes, minlength=T)
     return ts, tm, np.divide(tm, ts, out=np.zeros(T), where=ts > 0)
 
 

@@ -30,21 +30,34 @@ def absences(ctx: DayContext, st: DayState) -> None:
     st.absent, st.vacant, st.out = absent, vacant, out
     if np.count_nonzero(out):
         plan = rules.plan
-        st.out_idx = np.flatnonzero(out)
+        st.out_idx = day_order(rules.sub_rank, np.flatnonzero(out), ctx.draws.u_order[:, st.d])
         st.seats = st.seats * ~out
+        st.group_minutes = st.group_minutes * ~out
         st.M[st.out_idx] = 0.0
         st.M[st.out_idx, A_ABSENT] = plan.contract_minutes
 
 
+def day_order(rank: np.ndarray | None, out: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """The positions `out` in the day's order: by the uniforms u (random), after the priority rank if any.
+
+    A fresh order every day from the named stream `substitute_order`, so no position gets substitutes or
+    colleagues' cover first because of its place in the scenario file.
+    """
+    if len(out) < 2:
+        return out
+    keys = (u[out],) if rank is None else (u[out], rank[out])
+    return out[np.lexsort(keys)]
+
+
 def substitutes(ctx: DayContext, st: DayState) -> None:
-    """Substitutes from a limited daily pool, in staff order; long-term substitutes hold vacancies.
+    """Substitutes from a limited daily pool, in the day's order; long-term substitutes hold vacancies.
 
     Absentees with classes to cover and no substitute are left to the coverage step (`st.to_cover`).
     """
     rules, pos = ctx.rules, ctx.positions
     plan = rules.plan
     w, day, events = st.w, st.day, st.events
-    seats_w = plan.seats[w]
+    seats_w, groups_w = plan.seats[w], plan.seat_minutes[w]
     u_sub = ctx.draws.u_subs[:, st.d]
     vacant = st.vacant
     n_out = len(st.out_idx)
@@ -54,13 +67,14 @@ def substitutes(ctx: DayContext, st: DayState) -> None:
         if not plan.cover_tasks[w][s]:
             continue
         if vacant[s] and pos.long_term_sub[s]:
-            st.seats[s] = seats_w[s] if rules.run_groups else 0.0
+            if rules.run_groups:
+                st.seats[s], st.group_minutes[s] = seats_w[s], groups_w[s]
             continue
         if st.subs_used < rules.pool_size and u_sub[s] < rules.fill_rate:
             st.subs_used += 1
             events.append((day, E_SUB, s, -1, 0))
             if rules.run_groups:
-                st.seats[s] = seats_w[s]
+                st.seats[s], st.group_minutes[s] = seats_w[s], groups_w[s]
             elif seats_w[s]:
                 events.append((day, E_CAN, s, -1, int(seats_w[s])))
             continue

@@ -24,6 +24,7 @@ class DayRules:
     p_start: float  # daily probability of starting an absence at the reference exhaustion
     p_stay: float  # daily probability that an absence spell goes on
     pool_size: int  # day-to-day substitutes available per day
+    sub_rank: np.ndarray | None  # (S,) substitutes' priority rank of each position (None: random order)
     fill_rate: float  # probability a substitute takes an absentee's post
     run_groups: bool  # substitutes run the absentee's small groups
     group_size: int  # students per small group
@@ -54,6 +55,7 @@ def day_rules(plan: Plan) -> DayRules:
         p_start=absence_start_probability(ab.days_per_year, ab.mean_spell_days, plan.calendar.school_days),
         p_stay=1.0 - 1.0 / ab.mean_spell_days,
         pool_size=subs.pool_size,
+        sub_rank=plan.sub_rank,
         fill_rate=subs.fill_rate,
         run_groups=subs.run_small_groups,
         group_size=sg.max_size,
@@ -74,6 +76,7 @@ class YearDraws:
 
     u_absence: np.ndarray  # (S, D1) uniforms of the absence chain
     u_subs: np.ndarray  # (S, D1) uniforms: does a substitute take the post
+    u_order: np.ndarray  # (S, D1) uniforms: the day's random order of absentees (substitutes, then cover)
     int_minutes: np.ndarray  # (S, D1) minutes interruptions would eat
     cum_needs: np.ndarray  # (T, D1 + 1) needs arisen before each school day, cumulative
     eligible_upto: np.ndarray  # (D1,) last arrival day whose needs may join a group that day
@@ -107,12 +110,13 @@ class DayState:
     w: int  # weekday, 0 = Monday
     M: np.ndarray  # (S, A) minutes by ledger column, starting from the timetable's
     seats: np.ndarray  # (S,) small-group seats meeting (the timetable's, shared, until someone is out)
+    group_minutes: np.ndarray  # (S,) seat-minutes of the small groups meeting (shared likewise)
     absent: np.ndarray | None = None  # (S,) bool: the occupant is absent
     vacant: np.ndarray | None = None  # (S,) bool: nobody in post
     out: np.ndarray | None = None  # (S,) bool: absent or vacant
-    out_idx: np.ndarray | tuple = ()  # positions out, in staff order
+    out_idx: np.ndarray | tuple = ()  # positions out, in the day's order (random, or by priority then random)
     subs_used: int = 0  # day-to-day substitutes called in
-    to_cover: list[int] = field(default_factory=list)  # absentees left to the coverage policy, staff order
+    to_cover: list[int] = field(default_factory=list)  # absentees left to the coverage policy, in the day's order
     used_blocks: dict[int, int] = field(default_factory=dict)  # colleague block id -> absentee it covers
     combined: dict[int, int] = field(default_factory=dict)  # absentee -> minutes of their classes combined
     events: list[tuple[int, int, int, int, int]] = field(default_factory=list)  # (day, kind, staff, other, value)
@@ -120,7 +124,7 @@ class DayState:
     needs_expired: np.ndarray | None = None  # (T,) needs whose window passed unserved today
     needs_served: np.ndarray | None = None  # (T,)
     seats_offered: np.ndarray | None = None  # (T,) small-group seats that met
-    seat_minutes: np.ndarray | None = None  # (T,) student-minutes of small-group instruction
+    seat_minutes: np.ndarray | None = None  # (T,) student-minutes of small-group instruction delivered
 
     @property
     def any_out(self) -> bool:

@@ -10,8 +10,9 @@ import numpy as np
 from staffsim.engine.plan import Plan
 from staffsim.engine.workforce import exhaustion as ex
 from staffsim.engine.workforce import hazards
+from staffsim.engine.workforce.stationary import ExitRates, incumbent_sensitivity_cdf, stationary_rates
 from staffsim.scenario.calendar import MINUTES_PER_DAY
-from staffsim.scenario.vocabulary import CATEGORY_CODES, CATEGORY_NAMES
+from staffsim.scenario.vocabulary import CATEGORY_CODES, CATEGORY_NAMES, Activity
 from staffsim.scenario.workforce_params import Workforce as WorkforceParams
 
 RESIDENT = CATEGORY_CODES["resident"]
@@ -53,14 +54,18 @@ class WorkforceConstants:
     mates_k: np.ndarray  # (S, S) team-support weight of teammate j for s
     k_unc_school: np.ndarray  # (S,) per school position, felt by people on one-person teams
     k_unc_team: np.ndarray  # (S,) per team position, felt by teammates
+    sens_cdf: np.ndarray | None  # (S, G) CDF of the initial staff's log-sensitivity (None: as newcomers')
     k_absent: float  # k of a day absent (a rest day)
     k_abs: float  # absence: log change in the start rate per unit of exhaustion (0 if static)
     ref_abs: float  # absence: exhaustion at which the base rate applies
     beta: tuple[float, float]  # Beta parameters of a newcomer's exhaustion
-    # hazards by experience band
+    # hazards by experience band, and by completed years x = 0 .. max_years (docs/model.md §2.4.5)
     c_mid_band: np.ndarray  # (4,) daily mid-year resignation hazard at the reference exhaustion
-    q_end_band: np.ndarray  # (4,) year-end exit probability at the reference exhaustion
-    leave_share_band: np.ndarray  # (4,) share of exits that leave teaching
+    mid_leave_share_band: np.ndarray  # (4,) share of mid-year resignations that leave teaching
+    q_end: np.ndarray  # (X+1,) year-end move-or-leave probability at the reference exhaustion (if not retiring)
+    end_leave_share: np.ndarray  # (X+1,) share of year-end exits that leave teaching
+    retire: np.ndarray  # (X+1,) probability of retiring at the end of the year
+    rates: ExitRates  # the stationary staff: experience of the initial staff and of experienced hires
     role_mult: np.ndarray  # (categories,) hazard multiplier by role category
 
 
@@ -121,6 +126,28 @@ def _team_terms(plan: Plan) -> dict:
     }
 
 
+def _typical_day(plan: Plan, weights: np.ndarray, d_full: np.ndarray, r_full: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(S,) demand and resource units of each position's average timetabled day with everyone in.
+
+    Expected interruptions eat planning (individual first); the workload planning kept does not absorb,
+    netted over the week as the carry does, is overtime. Used only to weight the initial staff's
+    sensitivity by tenure (`stationary.incumbent_sensitivity_cdf`).
+    """
+    sc = plan.scenario
+    ir = sc.behaviour.interruptions
+    M = plan.minutes.mean(axis=0)
+    ind, col = M[:, Activity.PLANNING_INDIVIDUAL], M[:, Activity.PLANNING_COLLABORATIVE]
+    eaten = np.minimum(ir.per_planning_hour * (ind + col) / 60.0 * ir.mean_minutes, ind + col)
+    ind_kept = np.maximum(ind - eaten, 0.0)
+    col_kept = col - (eaten - (ind - ind_kept))
+    M = M.copy()
+    M[:, Activity.PLANNING_INDIVIDUAL], M[:, Activity.PLANNING_COLLABORATIVE] = ind_kept, col_kept
+    kept = ind_kept + sc.behaviour.planning.collaboration_multiplier * col_kept
+    M[:, Activity.OVERTIME] = np.maximum(plan.workload_minutes - kept, 0.0)
+    units = M @ weights
+    return units[:, 0] + d_full, units[:, 1] + r_full
+
+
 def _derive(plan: Plan) -> WorkforceConstants:
     sc = plan.scenario
     p = sc.workforce
@@ -132,6 +159,17 @@ def _derive(plan: Plan) -> WorkforceConstants:
     mv = np.array(p.decision.movers_by_experience, dtype=float)
     lv = np.array(p.decision.leavers_by_experience, dtype=float)
     static = p.static  # exhaustion changes nobody's behaviour
+    rates = stationary_rates(p)
+    none = np.zeros(p.experience.max_years + 1)
+    weights = np.column_stack(ex.column_weights(e))
+    team = _team_terms(plan)
+    d = p.decision
+    sens_cdf = None
+    if not (static or d.exhaustion_sensitivity == 0 or e.sensitivity_sd == 0):
+        demand, resource = _typical_day(plan, weights, team["d_full"], team["r_full"])
+        sens_cdf = incumbent_sensitivity_cdf(e.sensitivity_sd, demand, resource, e.gain_per_day, e.recovery_per_day,
+                                             d.exhaustion_sensitivity, d.reference_exhaustion, rates.annual_exit,
+                                             rates.annual_retire)
     return WorkforceConstants(
         p=p, S=plan.n_staff, D1=D1,
         cal_day=cal.calendar_day,
@@ -146,14 +184,18 @@ def _derive(plan: Plan) -> WorkforceConstants:
         is_leader=plan.is_leader,
         is_resident=plan.staff_category == RESIDENT,
         any_resident=bool((plan.staff_category == RESIDENT).any()),
-        weights=np.column_stack(ex.column_weights(e)),
+        weights=weights,
+        sens_cdf=sens_cdf,
         k_absent=1.0 - e.absence_recovery,
         k_abs=0.0 if static else p.absence.exhaustion_sensitivity,
         ref_abs=p.absence.reference_exhaustion,
         beta=beta_params(e.initial_mean, e.initial_sd),
-        c_mid_band=np.zeros(4) if static else np.asarray(hazards.cumulative_hazard(mid)) / D1,
-        q_end_band=np.zeros(4) if static else np.asarray(hazards.remaining_probability(mv + lv, np.minimum(mid, mv + lv))),
-        leave_share_band=np.divide(lv, mv + lv, out=np.zeros(4), where=(mv + lv) > 0),
+        c_mid_band=np.zeros(4) if static else np.asarray(hazards.cumulative_hazard(np.minimum(mid, mv + lv))) / D1,
+        mid_leave_share_band=np.divide(lv, mv + lv, out=np.zeros(4), where=(mv + lv) > 0),
+        q_end=none if static else rates.q_end,
+        end_leave_share=rates.end_leave_share,
+        retire=none if static else rates.retire,
+        rates=rates,
         role_mult=np.array([p.decision.role_multiplier.get(name, 1.0) for name in CATEGORY_NAMES]),
-        **_team_terms(plan),
+        **team,
     )

@@ -1,4 +1,4 @@
-"""Year-end decisions (stay, move, leave) and residents' promotion into open teacher positions."""
+"""Year-end decisions (retire, stay, move, leave) and residents' promotion into open teacher positions."""
 
 from __future__ import annotations
 
@@ -13,16 +13,26 @@ from staffsim.scenario.vocabulary import CATEGORY_CODES
 TEACHER = CATEGORY_CODES["teacher"]
 
 
-def year_end_exits(c: WorkforceConstants, pos: Positions, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(leave, move) bool (S,): by experience band, scaled by year-end exhaustion; residents are not asked."""
+def year_end_exits(c: WorkforceConstants, pos: Positions, u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(leave, move, retire) bool (S,) at year end; residents are not asked.
+
+    One uniform per position: below the retirement hazard of the person's completed years they retire
+    (a leaver); otherwise, rescaled to [0, 1), it decides the move-or-leave exit of their experience,
+    scaled by year-end exhaustion on the cumulative-hazard scale.
+    """
     d = c.p.decision
     occ = ~pos.vacant & ~c.is_resident
+    x = np.minimum(pos.exp, len(c.retire) - 1).astype(np.int64)
+    r = c.retire[x]
+    retire = occ & (u < r)
+    v = np.divide(u - r, 1.0 - r, out=np.ones_like(u), where=r < 1.0)
     m = pos.h_mult * ex.multiplier(pos.E, d.exhaustion_sensitivity, d.reference_exhaustion)
-    p_exit = hazards.scale_probability(c.q_end_band[pos.band], m)
-    p_leave = p_exit * c.leave_share_band[pos.band]
-    leave = occ & (u < p_leave)
-    move = occ & ~leave & (u < p_exit)
-    return leave, move
+    p_exit = hazards.scale_probability(c.q_end[x], m)
+    p_leave = p_exit * c.end_leave_share[x]
+    stays = occ & ~retire
+    leave = stays & (v < p_leave)
+    move = stays & ~leave & (v < p_exit)
+    return leave | retire, move, retire
 
 
 def promotions(c: WorkforceConstants, pos: Positions, u: np.ndarray) -> list[tuple[int, int]]:

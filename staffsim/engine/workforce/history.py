@@ -22,9 +22,11 @@ class History:
     outcome: np.ndarray  # (Y, S) int8 codes.* of the person in post at the start of each year
     n_mid: np.ndarray  # (Y,) mid-year departures
     n_move: np.ndarray  # (Y,) movers at year end
-    n_leave: np.ndarray  # (Y,) leavers at year end
+    n_leave: np.ndarray  # (Y,) leavers at year end (retirements included)
+    n_retire: np.ndarray  # (Y,) retirements at year end
     n_start: np.ndarray  # (Y,) staff in post at the start
     n_promoted: np.ndarray  # (Y,) residents promoted
+    departures: np.ndarray  # (Y, S) people who left each position (mid-year, moved or left at year end, retired)
 
     @classmethod
     def empty(cls, D: int, S: int, Y: int) -> History:
@@ -32,8 +34,9 @@ class History:
             filled=np.ones((D, S), dtype=bool), E=np.full((D, S), np.nan), eff=np.full((D, S), np.nan),
             lts=np.zeros((D, S), dtype=bool), exp_start=np.full((Y, S), np.nan), grad_start=np.zeros((Y, S), dtype=bool),
             outcome=np.full((Y, S), VACANT_AT_START, dtype=np.int8), n_mid=np.zeros(Y, dtype=np.int64),
-            n_move=np.zeros(Y, dtype=np.int64), n_leave=np.zeros(Y, dtype=np.int64), n_start=np.zeros(Y, dtype=np.int64),
-            n_promoted=np.zeros(Y, dtype=np.int64),
+            n_move=np.zeros(Y, dtype=np.int64), n_leave=np.zeros(Y, dtype=np.int64),
+            n_retire=np.zeros(Y, dtype=np.int64), n_start=np.zeros(Y, dtype=np.int64),
+            n_promoted=np.zeros(Y, dtype=np.int64), departures=np.zeros((Y, S), dtype=np.int64),
         )
 
 
@@ -55,8 +58,10 @@ def summary(hist: History, lts_effectiveness: float, burnout_threshold: float) -
         "midyear_departures": hist.n_mid.copy(),
         "movers": hist.n_move.copy(),
         "leavers": hist.n_leave.copy(),
+        "retirements": hist.n_retire.copy(),
         "staff_at_start": hist.n_start.copy(),
         "residents_promoted": hist.n_promoted.copy(),
+        "departures": hist.departures.copy(),
         "vacancy_days": (~filled).reshape(Y, -1, S).sum(axis=(1, 2)).astype(float),
         "burnout_threshold": float(burnout_threshold),
     }

@@ -10,6 +10,7 @@ from scipy import special
 from staffsim.engine.workforce import exhaustion as ex
 from staffsim.engine.workforce.codes import _BAND_RANGES, experience_band
 from staffsim.engine.workforce.constants import WorkforceConstants
+from staffsim.engine.workforce.stationary import LEADER_MIN_YEARS, draw_sensitivity, draw_years, hire_years
 
 
 @dataclass(eq=False)
@@ -46,22 +47,49 @@ class Positions:
         )
 
 
+def initial_experience(c: WorkforceConstants, u_band: np.ndarray, u_year: np.ndarray) -> np.ndarray:
+    """(S,) completed years of the first year's staff: the stationary distribution, or the stated band shares.
+
+    Teacher-leaders have at least `LEADER_MIN_YEARS`; residents none. With `experience.initial_shares`
+    (cohort experiments) a band is drawn from u_band and the years uniformly within it from u_year.
+    """
+    xp = c.p.experience
+    if xp.initial_shares is None:
+        n = c.rates.experience
+        years = np.where(c.is_leader, draw_years(n, u_band, LEADER_MIN_YEARS), draw_years(n, u_band))
+    else:
+        shares = np.array(xp.initial_shares, dtype=float)
+        lead = shares.copy()
+        lead[0] = 0.0
+        lead = lead / lead.sum() if lead.sum() > 0 else shares
+        band = np.where(c.is_leader,
+                        np.minimum(np.searchsorted(np.cumsum(lead), u_band, side="right"), 3),
+                        np.minimum(np.searchsorted(np.cumsum(shares), u_band, side="right"), 3))
+        lo = np.array([r[0] for r in _BAND_RANGES] + [19])[band]
+        hi = np.array([r[1] for r in _BAND_RANGES] + [xp.max_years - 1])[band]
+        years = lo + np.floor(u_year * (hi - lo + 1))
+    return np.where(c.is_resident, 0.0, years)
+
+
+def initial_sensitivity(c: WorkforceConstants, u: np.ndarray) -> np.ndarray:
+    """(S,) sensitivity of the first year's staff: that of a stationary staff (newcomers weighted by tenure).
+
+    Residents (a one-year residency) and a static staff (exhaustion drives no exits) are drawn as newcomers.
+    """
+    sd = c.p.exhaustion.sensitivity_sd
+    sens = np.exp(sd * special.ndtri(u))
+    if c.sens_cdf is None:
+        return sens
+    return np.where(c.is_resident, sens, draw_sensitivity(c.sens_cdf, sd, u))
+
+
 def initial_positions(c: WorkforceConstants, u: np.ndarray) -> Positions:
     """The first year's staff from (S, 5) uniforms: exhaustion, sensitivity, experience, graduate flag."""
     p, S = c.p, c.S
     pos = Positions.empty(S)
     pos.E[:] = special.betaincinv(*c.beta, u[:, 0])
-    pos.sens[:] = np.exp(p.exhaustion.sensitivity_sd * special.ndtri(u[:, 1]))
-    shares = np.array(p.experience.initial_shares, dtype=float)
-    lead = shares.copy()
-    lead[0] = 0.0
-    lead = lead / lead.sum() if lead.sum() > 0 else shares
-    band = np.where(c.is_leader,
-                    np.minimum(np.searchsorted(np.cumsum(lead), u[:, 2], side="right"), 3),
-                    np.minimum(np.searchsorted(np.cumsum(shares), u[:, 2], side="right"), 3))
-    lo = np.array([r[0] for r in _BAND_RANGES] + [19])[band]
-    hi = np.array([r[1] for r in _BAND_RANGES] + [p.experience.max_years - 1])[band]
-    pos.exp[:] = np.where(c.is_resident, 0.0, lo + np.floor(u[:, 3] * (hi - lo + 1)))
+    pos.sens[:] = initial_sensitivity(c, u[:, 1])
+    pos.exp[:] = initial_experience(c, u[:, 2], u[:, 3])
     pos.graduate[:] = (u[:, 4] < p.experience.initial_graduate_share) & ~c.is_resident
     pos.eff[:] = np.where(c.is_resident, p.residents.initial_effectiveness, 1.0)
     refresh(c, pos, np.arange(S))
@@ -84,15 +112,13 @@ def refresh(c: WorkforceConstants, pos: Positions, idx: np.ndarray) -> None:
 
 
 def hire(c: WorkforceConstants, pos: Positions, s: int, u: np.ndarray) -> None:
-    """A new hire takes position s, drawn from the hiring uniforms u (6,)."""
+    """A new hire takes position s, drawn from the hiring uniforms u (6,): experience, exhaustion, sensitivity."""
     p = c.p
-    mean = p.hiring.new_hire_mean_experience
-    years = np.floor(-mean * np.log1p(-u[2])) if mean > 0 else 0.0
     if c.is_resident[s]:
         years = 0.0
-    elif c.is_leader[s]:
-        years += 3.0
-    pos.exp[s] = min(float(years), p.experience.max_years - 1)
+    else:
+        years = hire_years(c.rates, p.hiring.first_year_share, float(u[2]), bool(c.is_leader[s]))
+    pos.exp[s] = min(years, p.experience.max_years - 1)
     pos.E[s] = special.betaincinv(*c.beta, u[3])
     pos.sens[s] = np.exp(p.exhaustion.sensitivity_sd * special.ndtri(u[4]))
     pos.graduate[s] = False

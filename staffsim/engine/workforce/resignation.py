@@ -46,4 +46,4 @@ def first_vacant_day(c: WorkforceConstants, t: int, earliest: int) -> int:
 
 def leaves_teaching(c: WorkforceConstants, pos: Positions, s: int, u: float) -> bool:
     """Does the person resigning from s leave teaching (or move to another school)?"""
-    return bool(u < c.leave_share_band[pos.band[s]])
+    return bool(u < c.mid_leave_share_band[pos.band[s]])

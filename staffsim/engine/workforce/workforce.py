@@ -32,6 +32,7 @@ from staffsim.engine.workforce.codes import (
     MID_LEAVE,
     MID_MOVE,
     PROMOTED,
+    RETIRED,
     STAY,
     VACANT_AT_START,
 )
@@ -98,13 +99,15 @@ class Workforce:
         for s, leave in self.pending_end:
             self._depart_midyear(s, nxt, leave)
         self.pending_end = []
-        leave, move = decision.year_end_exits(c, pos, self.draws.dec_u[:, 0])
+        leave, move, retire = decision.year_end_exits(c, pos, self.draws.dec_u[:, 0])
         for s in np.flatnonzero(leave | move):
-            s, lv = int(s), bool(leave[s])
-            self.events.append((last, E_LEAVE if lv else E_MOVE, s, -1, int(pos.exp[s])))
+            s, lv, rt = int(s), bool(leave[s]), bool(retire[s])
+            self.events.append((last, E_LEAVE if lv else E_MOVE, s, int(rt) if lv else -1, int(pos.exp[s])))
             (h.n_leave if lv else h.n_move)[y] += 1
+            h.n_retire[y] += rt
+            h.departures[y, s] += 1
             if pos.cohort[s]:
-                h.outcome[y, s] = END_LEAVE if lv else END_MOVE
+                h.outcome[y, s] = RETIRED if rt else END_LEAVE if lv else END_MOVE
             self._vacate(s, nxt, summer_first=True)
         promoted = self._finish_residency(y, last, nxt) if c.any_resident else []
         if y == self.years - 1:
@@ -176,6 +179,7 @@ class Workforce:
         y = self.y
         self.events.append((first_vacant - 1, E_RESIGN, s, int(leave), int(self.positions.exp[s])))
         self.history.n_mid[y] += 1
+        self.history.departures[y, s] += 1
         if self.positions.cohort[s]:
             self.history.outcome[y, s] = MID_LEAVE if leave else MID_MOVE
         self._vacate(s, first_vacant)
