@@ -219,3 +219,32 @@ def test_money_is_never_silently_mixed():
         scenario_from_dict({**priced(), "costs": {"currency": "EUR"}})
     for f in COSTS_MONEY_DEFAULTS:
         assert f in exc.value.render()
+
+
+def test_turnover_is_priced_by_role():
+    """A teacher leaver costs the cost per leaver (LPI, a teacher figure); a support or resident leaver a
+    share of their role's pay (Boushey & Glynn 2012: 16 % for jobs under $30,000; residents: assumption)."""
+    sc = scenario_from_dict(priced())
+    led = copy.deepcopy(simulate(sc, 3))
+    S = len(led.staff_role)
+    dep = np.zeros((1, S), dtype=np.int64)
+    for role in ("teacher", "leader", "aide", "resident"):
+        dep[0, led.staff_role.index(role)] = 1
+    led.extra["departures"] = dep
+    c = costs.compute_costs(sc, led)
+    assert c["cost_turnover"] == pytest.approx(20000 + 20000 + 0.16 * 30000 + 0.16 * 20000)
+    assert sc.costs.turnover_cost_share_of_pay == {"support": 0.16, "resident": 0.16}
+    stated = scenario_from_dict(priced(costs={"cost_per_leaver": 20000, "turnover_cost_share_of_pay": {"support": 0.5}}))
+    assert costs.compute_costs(stated, led)["cost_turnover"] == pytest.approx(20000 + 20000 + 15000 + 20000)
+
+
+def test_simulated_departures_are_priced_per_position():
+    """The simulation records who left each position; the cost follows those records."""
+    sc = scenario_from_dict(small_scenario(**{"workforce.decision.movers_by_experience": [0.3] * 4,
+                                              "workforce.decision.leavers_by_experience": [0.3] * 4}))
+    led = simulate(sc, 4)
+    dep = led.extra["departures"]
+    assert dep.sum() == led.extra["movers"].sum() + led.extra["leavers"].sum() + led.extra["midyear_departures"].sum()
+    p = costs.pricing(sc)
+    expected = sum(n * p.leaver_cost[r] for n, r in zip(dep[0], led.staff_role))
+    assert costs.compute_costs(sc, led)["cost_turnover"] == pytest.approx(expected)

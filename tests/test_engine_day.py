@@ -143,3 +143,41 @@ def test_run_day_runs_the_declared_steps_in_order():
     again = day(context(small_scenario(), absent=[1]), *DAY_STEPS)
     assert np.array_equal(st.M, again.M) and st.events == again.events
     assert DAY_STEPS[0] is absences and DAY_STEPS[-1].__name__ == "small_groups"
+
+
+def test_a_block_is_covered_by_several_colleagues():
+    """A 60-minute class met by a 45-minute planning block and another colleague's overlapping block:
+    each covers only what is still uncovered, and nothing is combined (issue 10: it left 15 minutes)."""
+    data = one_team({"a": ["09:00-10:00 whole_class"], "p": ["09:00-09:45 planning"],
+                     "q": ["09:30-10:00 planning"]},
+                    [("teacher", "a", 1), ("teacher", "p", 1), ("teacher", "q", 1)],
+                    **{"policies.substitutes.pool_size": 0})
+    ctx = context(data, absent=[0])
+    st = day(ctx, absences, substitutes, coverage)
+    assert [(e[2], e[3], e[4]) for e in kinds(st, "coverage")] == [(1, 0, 45), (2, 0, 15)]
+    assert kinds(st, "combined") == [] and st.combined == {}
+    assert st.M[2, Activity.PLANNING_INDIVIDUAL] == 15 and st.M[2, Activity.COVERAGE] == 15
+
+
+def test_a_cancelled_group_takes_its_seat_minutes_with_it():
+    """Seat-minutes follow the groups that meet: a colleague who cancels one group keeps the other's."""
+    data = one_team({"a": ["09:00-10:00 whole_class"],
+                     "g": ["09:00-09:20 small_group", "11:00-11:30 small_group"]},
+                    [("teacher", "a", 1), ("teacher", "g", 1)],
+                    **{"policies.substitutes.pool_size": 0,
+                       "policies.coverage.order": ["cancel_small_group", "combine_classes"]})
+    ctx = context(data, absent=[0])
+    size = ctx.rules.group_size
+    st = day(ctx, absences, substitutes, coverage)
+    assert [(e[2], e[4]) for e in kinds(st, "cancelled_group") if e[3] == 0] == [(1, size)]
+    assert st.seats[1] == size and st.group_minutes[1] == size * 30  # the 11:00 group still meets
+    assert st.group_minutes[0] == 0
+
+
+def test_absentees_are_taken_in_the_days_random_order():
+    data = small_scenario(**{"policies.substitutes.pool_size": 1, "policies.substitutes.fill_rate": 1.0})
+    ctx = context(data, absent=[0, 1, 2])
+    ctx.draws.u_order[:, 0] = [0.9, 0.5, 0.1] + [0.0] * (ctx.rules.plan.n_staff - 3)
+    st = day(ctx, absences, substitutes)
+    assert list(st.out_idx) == [2, 1, 0]
+    assert kinds(st, "substitute")[0][2] == 2 and st.to_cover == [1, 0]

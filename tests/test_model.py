@@ -174,3 +174,17 @@ def test_public_api():
     m = staffsim.compute_metrics(L)
     assert 0 < m["reach_share"] <= 1
     assert isinstance(L.events_frame().shape[0], int)
+
+
+def test_poisson_draws_are_exact_with_no_cap():
+    """The inverse CDF of scipy's Poisson at every rate the schema allows (it was capped at 30 events)."""
+    from scipy import stats
+
+    u = np.random.default_rng(3).random(20000)
+    for lam in (0.3, 10.0, 40.0, 130.0):
+        k = poisson_by_inversion(u, np.full(u.shape, lam))
+        assert np.array_equal(k, stats.poisson.ppf(u, lam).astype(np.int64)), lam
+        assert k.mean() == pytest.approx(lam, rel=0.02)
+    lams = np.linspace(0.0, 130.0, 27)
+    counts = np.array([poisson_by_inversion(u[:500], np.full(500, lam)) for lam in lams])
+    assert (np.diff(counts, axis=0) >= 0).all()  # monotone in the rate: common random numbers

@@ -333,3 +333,74 @@ def test_staff_weeks_have_weekly_exhaustion():
     # the weekly value is the mean of the daily values
     E = L.extra["exhaustion"]
     assert v[0] == pytest.approx(np.nanmean(E[:5, 0]))
+
+
+# ----------------------------------------------------------------- the stationary staff (issue 10)
+def test_stationary_rates_reproduce_the_published_band_rates_by_construction():
+    """At the reference exhaustion, over the stationary staff of each NCES band: mid-year departures,
+    retirements and year-end exits give the band's movers + leavers, and its movers, exactly; two in three
+    of the 20+ band's leavers retire (NCES TFS 2008-09: 67.0 %)."""
+    from staffsim.engine.workforce.codes import experience_band
+    from staffsim.engine.workforce.stationary import stationary_rates
+    from staffsim.scenario.workforce_params import Workforce
+
+    p = Workforce()
+    r = stationary_rates(p)
+    x = np.arange(len(r.experience))
+    band = experience_band(x)
+    mid = np.array(p.resignation.annual_rate_by_experience)[band]
+    movers = np.array(p.decision.movers_by_experience)
+    total = movers + np.array(p.decision.leavers_by_experience)
+    gone = 1 - (1 - mid) * (1 - r.retire) * (1 - r.q_end)
+    moved = mid * (movers / total)[band] + (1 - mid) * (1 - r.retire) * r.q_end * (1 - r.end_leave_share)
+    for b in range(4):
+        w = r.experience[band == b] / r.experience[band == b].sum()
+        assert (w * gone[band == b]).sum() == pytest.approx(total[b], abs=1e-9)
+        assert (w * moved[band == b]).sum() == pytest.approx(movers[b], abs=1e-9)
+    w20 = r.experience[band == 3] / r.experience[band == 3].sum()
+    retired = (w20 * (1 - mid[band == 3]) * r.retire[band == 3]).sum()
+    assert retired / p.decision.leavers_by_experience[3] == pytest.approx(0.67, abs=0.03)
+    assert r.retire[-1] == 1 and np.all(np.diff(r.retire[15:]) > 0)  # rising with age, certain at the top
+    assert r.experience.sum() == pytest.approx(1) and r.experience[-1] < 1e-4
+
+
+def test_new_hires_follow_the_first_year_share_and_leaders_are_experienced():
+    from staffsim.engine.workforce.stationary import LEADER_MIN_YEARS, hire_years, stationary_rates
+    from staffsim.scenario.workforce_params import Workforce
+
+    p = Workforce()
+    r = stationary_rates(p)
+    u = (np.arange(4000) + 0.5) / 4000
+    years = np.array([hire_years(r, p.hiring.first_year_share, ui, False) for ui in u])
+    assert (years == 0).mean() == pytest.approx(p.hiring.first_year_share, abs=1e-3)  # NTPS 2015-16: 37.8 %
+    assert years[years > 0].min() >= 1 and years.max() < len(r.experience)
+    assert (years[:-1] <= years[1:]).all()  # monotone in the uniform: common random numbers
+    leaders = np.array([hire_years(r, p.hiring.first_year_share, ui, True) for ui in u])
+    assert leaders.min() >= LEADER_MIN_YEARS
+
+
+def test_the_initial_staff_is_drawn_from_the_stationary_distribution():
+    from staffsim.engine.workforce.constants import constants
+    from staffsim.engine.workforce.positions import initial_experience
+
+    c = constants(compile_plan(load_scenario(SCENARIOS / "traditional.yaml")))
+    u = (np.arange(c.S) + 0.5) / c.S
+    grid = (np.arange(20000) + 0.5) / 20000
+    years = np.concatenate([initial_experience(c, np.full(c.S, g), u)[~c.is_leader & ~c.is_resident][:1] for g in grid])
+    hist = np.bincount(years.astype(int), minlength=len(c.rates.experience)) / len(years)
+    assert np.abs(hist - c.rates.experience).max() < 1e-3
+    shares = (1.0, 0.0, 0.0, 0.0)  # cohort experiments state the bands
+    cohort = constants(compile_plan(load_scenario(SCENARIOS / "traditional.yaml",
+                                                  {"workforce.experience.initial_shares": list(shares)})))
+    assert initial_experience(cohort, grid[:c.S], u).max() <= 2
+
+
+def test_retirement_ends_long_careers():
+    """Ten years of a staff that starts near retirement: almost everyone retires, nobody passes max_years."""
+    s = sc(TRAD, **{"workforce.experience.initial_shares": [0, 0, 0, 1]})
+    L = simulate(s, 5, years=10)
+    xp = L.extra["experience"]
+    assert np.nanmax(xp) <= s.workforce.experience.max_years
+    ev = L.events
+    retire = (ev[:, 1] == EVENT_CODES["leave"]) & (ev[:, 3] == 1)
+    assert retire.sum() > 0 and L.extra["retirements"].sum() == retire.sum()
