@@ -76,10 +76,17 @@ def test_results_are_the_same_with_a_shared_plan():
     np.testing.assert_array_equal(np.array(list(again.values())), np.array(list(shared.values())))
 
 
+#: Uncertain parameters the compiled plan reads (the per-student workload sets each position's daily
+#: workload): a sensitivity point that varies them compiles anew, which is correct, not a cache miss.
+PLAN_INPUTS = ("behaviour.planning.workload_hours_per_student",)
+
+
 def test_every_uncertain_parameter_leaves_the_content_key_alone():
     sc, raw = read_scenario(SCENARIOS / "traditional.yaml")
     key = content_key(sc)
     for a in uncertain():
+        if a.path in PLAN_INPUTS:
+            continue
         changed = scenario_from_dict(apply_overrides(raw, overrides(sc, {a.path: a.value(0.9)})))
         assert content_key(changed) == key, a.path
 

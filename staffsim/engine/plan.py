@@ -98,10 +98,13 @@ def content_key(sc: Scenario) -> str:
     tests/test_plan_cache.py changes every other field and checks the arrays do not move.
     """
     fields = sc.model_dump(mode="json", include={"contract_day", "calendar", "teams", "timetables"})
-    fields["roles"] = {name: [r.category, r.covered, float(r.planning_workload_hours_per_week)]
+    fields["roles"] = {name: [r.category, r.needs_cover, float(r.planning_workload_hours_per_week)]
                        for name, r in sc.roles.items()}  # float: a file's 0 and a resolved 0.0 are the same
     fields["small_groups"] = sc.policies.small_groups.max_size
     fields["coverage"] = sc.policies.coverage.model_dump(mode="json")
+    fields["substitutes"] = [sc.policies.substitutes.assignment, list(sc.policies.substitutes.priority)]
+    fields["class_size"] = [float(sc.school.class_size), float(sc.school.roster_scale)]
+    fields["per_student"] = float(sc.behaviour.planning.workload_hours_per_student)
     return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()
 
 
