@@ -13,7 +13,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-SHIPPED = ["traditional", "blended", "team-based", "pilot-4plus1", "pilot-two-periods"]
+SHIPPED = ["traditional", "blended", "team-based", "pilot-4plus1", "pilot-two-periods", "instructional-partners"]
 SEEDS = range(1, 21)
 #: (design, years): every shipped design for one year, and traditional over three.
 CASES = [(name, 1) for name in SHIPPED] + [("traditional", 3)]
