@@ -4,7 +4,7 @@
     >>> sc = staffsim.load_scenario("team-based")  # a shipped design's name, or a file
     >>> ledger = staffsim.simulate(sc, seed=7)
     >>> staffsim.compute_metrics(ledger)["planning_hours_per_week"]
-    >>> staffsim.evaluate("scenarios/team-based.yaml", {"workforce.exhaustion.load_weight": 2}, seed=1, replication=0)
+    >>> staffsim.evaluate("team-based", {"workforce.exhaustion.load_weight": 2}, seed=1, replication=0)
 
 `evaluate`, `experiment`, `replication_seed` and `open_run` are the API for
 experimenters (`staffsim.api`, docs/experiments.md).

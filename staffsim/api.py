@@ -1,9 +1,9 @@
 """The Python API for experimenters: one replication as a function, many as a tidy table.
 
     >>> import staffsim
-    >>> staffsim.evaluate("scenarios/traditional.yaml", {"workforce.decision.exhaustion_sensitivity": 1.0},
+    >>> staffsim.evaluate("traditional", {"workforce.decision.exhaustion_sensitivity": 1.0},
     ...                   seed=1, replication=0)["turnover_rate"]
-    >>> staffsim.experiment(["scenarios/traditional.yaml", "scenarios/team-based.yaml"],
+    >>> staffsim.experiment(["traditional", "team-based"],
     ...                     [{"workforce.exhaustion.load_weight": w} for w in (0.5, 1, 2)], replications=10)
 
 A *design* is a scenario file's path, a scenario as a plain dict, or a

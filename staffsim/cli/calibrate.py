@@ -51,7 +51,7 @@ def command(scenario_file: str | None, csv_path: str | None, check: bool, fit: b
     of the assumptions table that reproduce every target, saved as an
     ensemble in a "fit" run folder.
 
-    Example: staffsim calibrate scenarios/traditional.yaml -n 200 --years 1 --seed 1
+    Example: staffsim calibrate traditional -n 200 --years 1 --seed 1
     """
     typed = given(options, "replications", "seed", "years", "cohort_years", "cohort_replications")
     if fit:

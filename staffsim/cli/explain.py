@@ -44,7 +44,7 @@ def command(scenarios: tuple[str, ...], metric: str | None, chosen: tuple[str, .
     with every channel off, and the interactions; `staffsim plot` draws the
     waterfall. Results in an "explain" run folder (explain.csv).
 
-    Example: staffsim explain scenarios/traditional.yaml scenarios/team-based.yaml --metric burnout_share
+    Example: staffsim explain traditional team-based --metric burnout_share
     """
     from staffsim.experiments import store
     from staffsim.experiments.explain import channels, check_metric, explain_variants, manifest_fields

@@ -111,7 +111,7 @@ def command(scenarios: tuple[str, ...], method: str, samples: int | None, metric
     --resume, any --backend); sensitivity.csv holds the indices; `staffsim plot`
     and `staffsim report` draw them. SALib is needed: pip install 'staffsim[sensitivity]'.
 
-    Example: staffsim sensitivity scenarios/traditional.yaml scenarios/team-based.yaml --metric turnover_rate
+    Example: staffsim sensitivity traditional team-based --metric turnover_rate
     """
     from staffsim.experiments import store
     from staffsim.experiments.runs import unique_labels
