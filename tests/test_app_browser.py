@@ -116,13 +116,9 @@ def test_class_size_slider_moves_workload_and_students_per_adult(page):
     assert "modified" in page.locator("#results thead th").nth(2).inner_text()
     after = {m: cell(page, m, 1) for m in before}
     shot(page, "2-class-size-30")
-    # larger classes: at least as many students per adult and as much work; never fewer
-    assert after["students_per_adult"] >= before["students_per_adult"]
-    assert after["total_work_hours_per_week"] >= before["total_work_hours_per_week"]
-    if after == before:
-        pytest.xfail("school.class_size does not reach the engine in this tree (it only labels the design "
-                     "and is checked by the contract), so the numbers cannot move")
+    # larger classes: more students per adult (rosters scale) and more work (per-student workload)
     assert after["students_per_adult"] > before["students_per_adult"]
+    assert after["total_work_hours_per_week"] > before["total_work_hours_per_week"]
 
 
 def test_saved_design_round_trips_through_validate_and_compare(page, tmp_path):
