@@ -45,8 +45,6 @@ WAVE_TABLES = {k: v for k, v in TABLES.items() if k != "cohort_survival"}
 def start_fit(run_dir: Path, scenario: Scenario, spec: FitSpec, command: list[str] | None = None) -> dict[str, Any]:
     """Create the fit's folder and manifest (nothing runs yet)."""
     check(spec)
-    store.create_run_dir(run_dir)
-    store.write_atomic(run_dir / "scenarios" / f"{scenario.name}.yaml", dump_scenario(scenario))
     manifest = store.base_manifest("fit", command)
     manifest.update(
         scenario=scenario.name, scenarios=[scenario.name], seed=spec.seed, replications=spec.replications,
@@ -54,7 +52,12 @@ def start_fit(run_dir: Path, scenario: Scenario, spec: FitSpec, command: list[st
         parameters={a.path: {"low": a.low, "high": a.high, "distribution": a.distribution} for a in spec.params},
         targets=target_records(spec.targets), waves_done=0,
     )
-    store.write_manifest(run_dir, manifest)
+
+    def write(folder: Path) -> None:
+        store.write_file(folder, f"scenarios/{scenario.name}.yaml", dump_scenario(scenario))
+        store.write_manifest(folder, manifest)
+
+    store.create_run(run_dir, write).release()  # made whole or not at all; each wave locks its own folder
     return manifest
 
 
