@@ -115,7 +115,7 @@ def experiment(designs: Design | Sequence[Design] | Mapping[str, Design],
 
     def read(d: Path) -> pd.DataFrame:
         if run_dir is not None:
-            store.write_atomic(d / "points.csv", pts.to_csv(index=False))
+            store.write_file(d, "points.csv", pts.to_csv(index=False), rows=len(pts))  # recorded in the journal
         m = store.read_table(d, "metrics").sort_values(["scenario", "point", "replication"], kind="stable")
         return m.merge(pts, on="point", how="left").reset_index(drop=True)
 

@@ -53,10 +53,10 @@ def command(scenario_file: str | None, csv_path: str | None, check: bool, fit: b
 
     Example: staffsim calibrate traditional -n 200 --years 1 --seed 1
     """
-    typed = given(options, "replications", "seed", "years", "cohort_years", "cohort_replications")
-    if fit:
-        from staffsim.cli.fit import fit_command
+    from staffsim.cli.fit import fit_command, resumes_a_fit
 
+    typed = given(options, "replications", "seed", "years", "cohort_years", "cohort_replications")
+    if fit or resumes_a_fit(options):  # `calibrate --resume FIT` finishes a fit, --fit or not
         return fit_command(scenario_file, options, typed, waves, samples, cutoff, params, targets)
     variants, name, extra = None, "calibrate", None
     if not files_or_resume(options, scenario_file, "SCENARIO_FILE"):

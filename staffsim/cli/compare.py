@@ -66,4 +66,4 @@ def command(scenarios: tuple[str, ...], detail: bool, ensemble: str | None, sett
     if manifest.get("ensemble"):
         from staffsim.cli.ensemble import ensemble_part
 
-        ensemble_part(run_dir, manifest, options, " ".join(scenarios) + " " if scenarios else "")
+        ensemble_part(run_dir, manifest, options, " ".join(scenarios) + " " if scenarios else "", as_json)

@@ -18,8 +18,10 @@ def check_ensemble(path: str, designs: list) -> None:
     check_family(load_ensemble(path), designs)
 
 
-def ensemble_part(run_dir: Path, manifest: dict[str, Any], options: dict[str, Any], hint: str) -> None:
-    """Run (or resume) the comparison over the ensemble recorded in the manifest, then print what survives."""
+def ensemble_part(run_dir: Path, manifest: dict[str, Any], options: dict[str, Any], hint: str = "",
+                  as_json: bool = False) -> None:
+    """Run (or resume) the comparison over the ensemble recorded in the manifest, then print what survives
+    (nothing with --json: stdout stays the comparison's JSON; the table is ensemble_comparison.csv)."""
     from staffsim.experiments import runs
     from staffsim.experiments.decision import run_money
     from staffsim.experiments.ensemble import SUBDIR, load_ensemble, plan, write_ensemble_comparison
@@ -43,6 +45,8 @@ def ensemble_part(run_dir: Path, manifest: dict[str, Any], options: dict[str, An
                   f"Resume with:  staffsim compare {hint}--resume {run_dir}")
         sys.exit(130)
     table = write_ensemble_comparison(run_dir)
+    if as_json:
+        return
     money = run_money(run_dir)
     t = Table(title="With parameter uncertainty: the seed-only 95 % CI beside the interval that adds the spread of the "
                     "calibrated ensemble", title_justify="left", show_lines=True)

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 from rich.table import Table
 
-from staffsim.cli.common import ProgressBar, err, out
+from staffsim.cli.common import ProgressBar, err, files_or_resume, out
 from staffsim.errors import InputError
 
 DEFAULT_REPLICATIONS = 10  # per point, when -n is not given
@@ -74,7 +74,15 @@ def print_fit(run_dir: Path, manifest: dict[str, Any]) -> None:
               f"Use it with: staffsim compare A.yaml B.yaml --ensemble {run_dir}")
 
 
-def fit_command(scenario_file: str, options: dict[str, Any], typed: dict[str, Any], waves: int, samples: int,
+def resumes_a_fit(options: dict[str, Any]) -> bool:
+    """Whether --resume names a fit's folder."""
+    from staffsim.experiments import store
+
+    d = options.get("resume_dir")
+    return bool(d) and (Path(d) / "manifest.json").is_file() and store.read_manifest(d).get("kind") == "fit"
+
+
+def fit_command(scenario_file: str | None, options: dict[str, Any], typed: dict[str, Any], waves: int, samples: int,
                 cutoff: float, params: tuple[str, ...], targets: tuple[str, ...]) -> None:
     """Start (or resume) a fit, run its waves with a progress bar, print the result."""
     from staffsim.cli.sensitivity import parse_params
@@ -91,6 +99,7 @@ def fit_command(scenario_file: str, options: dict[str, Any], typed: dict[str, An
             raise InputError(str(run_dir), [f"this is a {manifest.get('kind')!r} run folder, not a fit; resume it "
                                             f"with `staffsim {manifest.get('kind')} --resume`"])
     else:
+        files_or_resume(options, scenario_file, "SCENARIO_FILE")  # a scenario, or --resume
         sc = load_scenario(scenario_file)
         spec = FitSpec(tuple(parse_params(params)), targets_by_key(list(targets) or None), waves, samples,
                        typed["replications"] or DEFAULT_REPLICATIONS, cutoff, seed=options["seed"])
@@ -110,7 +119,7 @@ def fit_command(scenario_file: str, options: dict[str, Any], typed: dict[str, An
                            say=err.print)
         except KeyboardInterrupt:
             err.print(f"[yellow]Interrupted.[/] Finished waves and chunks are saved in {run_dir}.\n"
-                      f"Resume with:  staffsim calibrate {scenario_file} --fit --resume {run_dir}")
+                      f"Resume with:  staffsim calibrate --resume {run_dir}")
             sys.exit(130)
     else:
         err.print(f"{run_dir} is already complete; nothing to do.")

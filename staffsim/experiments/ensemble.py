@@ -199,8 +199,14 @@ def ensemble_comparison(compare_dir: Path) -> pd.DataFrame:
                            p_better=_p_better(ee - base_e, direction_of(metric)), verdict=_verdict(dlo, dhi, delo, dehi))
             rows.append(row)
     from staffsim.experiments.stats import clip_shares
+    from staffsim.metrics.registry import Kind, kind_of
 
-    return clip_shares(pd.DataFrame(rows), ("ci_low", "ci_high", "ens_low", "ens_high"))
+    out = clip_shares(pd.DataFrame(rows), ("ci_low", "ci_high", "ens_low", "ens_high"))
+    shares = out["metric"].map(lambda m: kind_of(m) is Kind.SHARE).to_numpy(dtype=bool)
+    for c in ("diff_ci_low", "diff_ci_high", "ens_diff_low", "ens_diff_high"):
+        if c in out and shares.any():  # a difference of two shares lies in -100 % .. +100 %
+            out.loc[shares, c] = out.loc[shares, c].clip(-1.0, 1.0)
+    return out
 
 
 def write_ensemble_comparison(compare_dir: Path) -> pd.DataFrame:

@@ -53,11 +53,11 @@ def start_fit(run_dir: Path, scenario: Scenario, spec: FitSpec, command: list[st
         targets=target_records(spec.targets), waves_done=0,
     )
 
-    def setup(folder: Path) -> None:  # made whole or not at all (store.create_run), the manifest last
-        store.write_atomic(folder / "scenarios" / f"{scenario.name}.yaml", dump_scenario(scenario))
+    def write(folder: Path) -> None:
+        store.write_file(folder, f"scenarios/{scenario.name}.yaml", dump_scenario(scenario))
         store.write_manifest(folder, manifest)
 
-    store.create_run(run_dir, setup).release()
+    store.create_run(run_dir, write).release()  # made whole or not at all; each wave locks its own folder
     return manifest
 
 
