@@ -20,7 +20,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from staffsim.errors import InputError
 from staffsim.experiments.runner import BACKENDS, default_workers
-from staffsim.cli.tables import comparison_table, summary_table  # noqa: F401  (re-exported for the commands)
 
 #: Width of output that goes to a pipe (a log file, a notebook) when COLUMNS does not say: wide, so tables do not wrap.
 PIPED_WIDTH = 200

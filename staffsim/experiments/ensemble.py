@@ -70,7 +70,7 @@ def load_ensemble(path: str | Path) -> Ensemble:
                                   "made by `staffsim calibrate SCENARIO --fit`"])
     if manifest.get("status") != "complete":
         raise InputError(str(p), ["--ensemble: the fit is not complete; finish it with "
-                                  f"`staffsim calibrate {manifest.get('scenario')}.yaml --fit --resume {p}`"])
+                                  f"`staffsim calibrate --resume {p}`"])
     members = store.read_table(p, "ensemble")
     if members.empty:
         raise InputError(str(p), ["--ensemble: the fit accepted no parameter set, so there is nothing to draw "

@@ -20,11 +20,11 @@ from pydantic import ValidationError
 
 from staffsim.errors import InputError, Message
 from staffsim.scenario.contract import check_contract
-from staffsim.scenario.explain import explain, fmt_loc, render
-from staffsim.scenario.fields import INDEX, target
+from staffsim.scenario.explain import explain, render
+from staffsim.scenario.fields import INDEX
 from staffsim.scenario.problems import Problem
 from staffsim.scenario.schema import Scenario
-from staffsim.scenario.timetable import WEEKDAYS, format_clock
+from staffsim.scenario.timetable import format_clock
 from staffsim.scenario.yaml_source import Locator, SourceMap, YamlProblem, line_of, parse_yaml
 from staffsim.scenario.compact import expand_design
 from staffsim.scenario.compact.schema import add_compact_schema

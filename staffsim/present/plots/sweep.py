@@ -101,6 +101,34 @@ def _frame(run: RunFolder, designs: list[str], metric: str) -> pd.DataFrame:
     return df.merge(run.points, on="point", how="left")
 
 
+def _line_panel(ax, df: pd.DataFrame, p: str, designs: list[str], colours: dict, metric: str, k: float) -> None:
+    """One panel of the line figure: the metric against parameter p, a line and band per design."""
+    x, ticks, _numeric = _levels(df[p])
+    d2 = df.assign(x=x.to_numpy())
+    per_rep = d2.groupby(["scenario", "x", "replication"], sort=False)["value"].mean().reset_index()
+    st = rep_interval(per_rep, ["scenario", "x"], "value").sort_values("x")
+    ends = []
+    for d in designs:
+        s = st[st["scenario"] == d]
+        if s.empty:
+            continue
+        lo, hi = s["ci_low"] * k, s["ci_high"] * k
+        if kind_of(metric) is Kind.SHARE:  # a share's interval stays within 0-100 %
+            lo, hi = lo.clip(0, 100), hi.clip(0, 100)
+        ax.fill_between(s["x"], lo, hi, color=colours[d], alpha=0.28, linewidth=0)
+        ax.plot(s["x"], s["mean"] * k, color=colours[d], marker="o", markersize=10)
+        ends.append((d, float(s["mean"].iloc[-1]) * k, colours[d]))
+    xs = np.sort(d2["x"].unique())
+    ax.set_xticks(xs)
+    ax.set_xticklabels(ticks if len(ticks) == len(xs) else [f"{v:g}" for v in xs],
+                       rotation=0 if len(xs) <= 6 else 30)
+    ax.set_xlabel("\n".join(textwrap.wrap(nice_param(p), 34)))
+    span = xs[-1] - xs[0] if len(xs) > 1 else 1.0
+    ax.set_xlim(xs[0] - span * 0.06, xs[-1] + span * 0.06)
+    ax.grid(axis="x", visible=False)
+    ax._staffsim_ends = (ends, xs[-1] + span * 0.1)
+
+
 def lines(run: RunFolder, designs: list[str], opts: Options) -> list[Drawn]:
     params = _params(run, opts)
     metrics = _metrics(run, opts)
@@ -118,35 +146,10 @@ def lines(run: RunFolder, designs: list[str], opts: Options) -> list[Drawn]:
         nrows = -(-len(params) // ncols)
         fig = new_figure(13, 6.6 * nrows + 0.8)
         axes = fig.subplots(nrows, ncols, squeeze=False, sharey=True).ravel()
-        for ax, p in zip(axes, params):
-            x, ticks, numeric = _levels(df[p])
-            d2 = df.assign(x=x.to_numpy())
-            per_rep = d2.groupby(["scenario", "x", "replication"], sort=False)["value"].mean().reset_index()
-            st = rep_interval(per_rep, ["scenario", "x"], "value").sort_values("x")
-            ends = []
-            for d in designs:
-                s = st[st["scenario"] == d]
-                if s.empty:
-                    continue
-                lo, hi = s["ci_low"] * k, s["ci_high"] * k
-                if kind_of(metric) is Kind.SHARE:  # a share's interval stays within 0-100 %
-                    lo, hi = lo.clip(0, 100), hi.clip(0, 100)
-                ax.fill_between(s["x"], lo, hi, color=colours[d], alpha=0.28, linewidth=0)
-                ax.plot(s["x"], s["mean"] * k, color=colours[d], marker="o", markersize=10)
-                ends.append((d, float(s["mean"].iloc[-1]) * k, colours[d]))
-            xs = np.sort(d2["x"].unique())
-            ax.set_xticks(xs)
-            ax.set_xticklabels(ticks if len(ticks) == len(xs) else [f"{v:g}" for v in xs],
-                               rotation=0 if len(xs) <= 6 else 30)
-            ax.set_xlabel("\n".join(textwrap.wrap(nice_param(p), 34)))
-            span = xs[-1] - xs[0] if len(xs) > 1 else 1.0
-            ax.set_xlim(xs[0] - span * 0.06, xs[-1] + span * 0.06)
-            if len(params) == 1:
-                ax.set_xlim(xs[0] - span * 0.06, xs[-1] + span * 0.06)
-            ax.grid(axis="x", visible=False)
-            if list(axes).index(ax) % ncols == 0:
+        for i, (ax, p) in enumerate(zip(axes, params)):
+            _line_panel(ax, df, p, designs, colours, metric, k)
+            if i % ncols == 0:
                 ax.set_ylabel(_first_upper(metric_label(metric, money)[1]))
-            ax._staffsim_ends = (ends, xs[-1] + span * 0.1)
         for ax in axes[len(params):]:
             ax.set_visible(False)
         lo_, hi_ = axes[0].get_ylim()
@@ -167,6 +170,25 @@ def lines(run: RunFolder, designs: list[str], opts: Options) -> list[Drawn]:
     if not out:
         raise Skip("the chosen metrics have no values in this sweep")
     return out
+
+
+def _heat_panel(ax, s: pd.DataFrame, xaxis: tuple, yaxis: tuple, scale: tuple[float, float] | None,
+                bar: tuple[bool, bool], unit: str) -> None:
+    """One design's heatmap: cells of mean ± half-width; `scale` shared (vmin, vmax) or None (per design)."""
+    (xs, xt), (ys, yt) = xaxis, yaxis
+    mean = s.pivot(index="y", columns="x", values="mean").reindex(index=ys[::-1], columns=xs)
+    half = (s.assign(h=(s["ci_high"] - s["ci_low"]) / 2)
+            .pivot(index="y", columns="x", values="h").reindex(index=ys[::-1], columns=xs))
+    d_ = _digits(float(s["mean"].abs().max()), half.to_numpy())
+    annot = np.vectorize(lambda m, h: _cell(m, h, d_))(mean.to_numpy(), half.to_numpy())
+    lo_, hi_ = _colour_range(*(scale if scale else (float(s["mean"].min()), float(s["mean"].max()))))
+    last, final = bar
+    sns.heatmap(mean, ax=ax, annot=annot, fmt="", cmap="cividis", vmin=lo_, vmax=hi_, cbar=last,
+                annot_kws={"fontsize": FONT["annotation"], "fontweight": "bold"}, linewidths=2, linecolor="white",
+                cbar_kws={"label": textwrap.fill(_first_upper(unit), 26)} if last and final else None, square=False)
+    ax.set_xticklabels(xt if len(xt) == len(xs) else [f"{v:g}" for v in xs], rotation=0)
+    yl = yt if len(yt) == len(ys) else [f"{v:g}" for v in ys]
+    ax.set_yticklabels(yl[::-1], rotation=0)
 
 
 def heatmaps(run: RunFolder, designs: list[str], opts: Options) -> list[Drawn]:
@@ -207,20 +229,9 @@ def heatmaps(run: RunFolder, designs: list[str], opts: Options) -> list[Drawn]:
         axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
         name, unit = metric_label(metric, money)
         for i, (ax, d) in enumerate(zip(axes, shown)):
-            s = st[st["scenario"] == d]
-            mean = s.pivot(index="y", columns="x", values="mean").reindex(index=ys[::-1], columns=xs)
-            half = (s.assign(h=(s["ci_high"] - s["ci_low"]) / 2)
-                    .pivot(index="y", columns="x", values="h").reindex(index=ys[::-1], columns=xs))
-            d_ = _digits(float(s["mean"].abs().max()), half.to_numpy())
-            annot = np.vectorize(lambda m, h: _cell(m, h, d_))(mean.to_numpy(), half.to_numpy())
             last = (not shared) or (i % ncols == ncols - 1) or i == len(shown) - 1
-            lo_, hi_ = _colour_range(*((vmin, vmax) if shared else (float(s["mean"].min()), float(s["mean"].max()))))
-            sns.heatmap(mean, ax=ax, annot=annot, fmt="", cmap="cividis", vmin=lo_, vmax=hi_, cbar=last,
-                        annot_kws={"fontsize": FONT["annotation"], "fontweight": "bold"}, linewidths=2, linecolor="white",
-                        cbar_kws={"label": textwrap.fill(_first_upper(unit), 26)} if last and i == len(shown) - 1 else None, square=False)
-            ax.set_xticklabels(xt if len(xt) == len(xs) else [f"{v:g}" for v in xs], rotation=0)
-            yl = yt if len(yt) == len(ys) else [f"{v:g}" for v in ys]
-            ax.set_yticklabels(yl[::-1], rotation=0)
+            scale = (vmin, vmax) if shared else None
+            _heat_panel(ax, st[st["scenario"] == d], (xs, xt), (ys, yt), scale, (last, i == len(shown) - 1), unit)
             ax.set_xlabel("\n".join(textwrap.wrap(nice_param(px), 26)))
             ax.set_ylabel("\n".join(textwrap.wrap(nice_param(py), 22)) if i % ncols == 0 else "")
             ax.set_title(d, color=colours[d], loc="left", fontsize=FONT["base"] + 2, fontweight="bold")
