@@ -133,3 +133,19 @@ def test_a_variant_runs_its_own_block_of_replications(tmp_path):
     key = ["replication", "metric"]
     ref = whole[whole["replication"].isin([3, 4])].sort_values(key).reset_index(drop=True)
     pd.testing.assert_frame_equal(part.sort_values(key).reset_index(drop=True), ref)
+
+
+def test_a_resumed_comparison_keeps_its_recorded_ensemble(tmp_path):
+    data, files = designs(tmp_path)
+    point = {"workforce.exhaustion.gain_per_day": 0.02, "workforce.decision.exhaustion_sensitivity": 2.0}
+    fit_dir = fake_fit(tmp_path / "fit", data, [point])
+    other = fake_fit(tmp_path / "other", data, [point, point])
+    out = tmp_path / "cmp"
+    compare(files, out, fit_dir)
+    before = (out / "manifest.json").read_text()
+    res = CliRunner().invoke(main, ["compare", "--resume", str(out), "--ensemble", str(other), "-q"])
+    assert res.exit_code == 2 and "recorded the ensemble" in res.output and "start a new comparison" in res.output
+    assert (out / "manifest.json").read_text() == before
+    res = CliRunner().invoke(main, ["compare", "--resume", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "uses the ensemble this comparison recorded" in res.output

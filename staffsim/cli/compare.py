@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from staffsim.metrics.costs import check_same_money
 from staffsim.errors import InputError, prefixed
 from staffsim.experiments.runs import build_variants, unique_labels
-from staffsim.cli.common import files_or_resume, handle_errors, json_option, run_options
+from staffsim.cli.common import err, files_or_resume, handle_errors, json_option, run_options
 from staffsim.cli.execution import execute_cli
 from staffsim.cli.output import print_comparison
 from staffsim.cli.settings import parse_settings, read_design, set_option
@@ -60,6 +62,8 @@ def command(scenarios: tuple[str, ...], detail: bool, ensemble: str | None, sett
         name = "compare-" + "-".join(names)
         if len(name) > 60:
             name = f"compare-{names[0]}-and-{len(names) - 1}-more"
+    else:
+        _resumed_ensemble(options["resume_dir"], ensemble)
     extra = {"ensemble": str(ensemble)} if ensemble else None
     run_dir, manifest = execute_cli("compare", name, variants, options, extra_manifest=extra)
     print_comparison(run_dir, manifest, detail, as_json)
@@ -67,3 +71,17 @@ def command(scenarios: tuple[str, ...], detail: bool, ensemble: str | None, sett
         from staffsim.cli.ensemble import ensemble_part
 
         ensemble_part(run_dir, manifest, options, " ".join(scenarios) + " " if scenarios else "", as_json)
+
+
+def _resumed_ensemble(run_dir: str, ensemble: str | None) -> None:
+    """A resumed comparison keeps the ensemble it recorded: say so, and refuse a different --ensemble."""
+    from staffsim.experiments.store import read_manifest
+
+    recorded = read_manifest(run_dir).get("ensemble")
+    if ensemble and (not recorded or Path(ensemble).resolve() != Path(recorded).resolve()):
+        raise InputError(str(run_dir), [f"--ensemble {ensemble}: this comparison recorded "
+                                        f"{'the ensemble ' + recorded if recorded else 'no ensemble'}; a resumed run "
+                                        "keeps what it recorded. Leave out --ensemble, or start a new comparison"])
+    if recorded and not ensemble:
+        err.print(f"Note: --resume uses the ensemble this comparison recorded: {recorded}.", soft_wrap=True, markup=False,
+                  highlight=False)
