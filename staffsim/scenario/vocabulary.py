@@ -71,7 +71,7 @@ class Activity(IntEnum):
     ABSENT = 11  # the staff member was absent (or the position stood vacant)
     OVERTIME = 12  # work beyond the contract day; NOT part of the contract minutes
     OFF_SITE = 13  # a part-time or external position's contract time on days (half days) it is not on site:
-    # neither work nor rest (docs/model.md §2.2.6); appended last so no other column's code moves
+    # neither work nor rest (docs/model.md §2.4.10); appended last so no other column's code moves
 
     @property
     def label(self) -> str:
