@@ -26,7 +26,13 @@ from staffsim.engine.cover import (
     CoverTask,
     cover_tasks,
 )
-from staffsim.engine.part_time import account_off_site, coaching_when_away, mask_blocks, off_site_minutes, on_site_matrix
+from staffsim.engine.part_time import (
+    account_off_site,
+    coaching_when_away,
+    mask_blocks,
+    off_site_minutes,
+    on_site_matrix,
+)
 from staffsim.scenario.calendar import Calendar, build_calendar
 from staffsim.scenario.on_site import half_day_end
 from staffsim.scenario.schema import Scenario
@@ -101,8 +107,9 @@ def content_key(sc: Scenario) -> str:
     tests/test_plan_cache.py changes every other field and checks the arrays do not move.
     """
     fields = sc.model_dump(mode="json", include={"contract_day", "calendar", "teams", "timetables"})
+    # float: a file's 0 and a resolved 0.0 are the same
     fields["roles"] = {name: [r.category, r.needs_cover, float(r.planning_workload_hours_per_week),
-                              list(r.on_site_pattern)] for name, r in sc.roles.items()}  # float: a file's 0 and a resolved 0.0 are the same
+                              list(r.on_site_pattern)] for name, r in sc.roles.items()}
     fields["small_groups"] = sc.policies.small_groups.max_size
     fields["coverage"] = sc.policies.coverage.model_dump(mode="json")
     fields["substitutes"] = [sc.policies.substitutes.assignment, list(sc.policies.substitutes.priority)]
