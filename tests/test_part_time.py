@@ -187,6 +187,8 @@ def test_an_external_partner_is_outside_the_turnover_pool(external):
     ("days_on_site: 3.5 ", "on_site: {mon: 0, tue: 0} ", "roles.partner.on_site"),
     ("days_on_site: 3.5 ", "days_on_site: 3.5\n    on_site: {mon: 1}\n   ", "roles.partner.days_on_site"),
     ("day_rate: 800 ", "day_rate: -800 ", "roles.partner.day_rate"),
+    ("day_rate: 800 ", "annual_contract: -5 ", "roles.partner.annual_contract"),
+    ("day_rate: 800 ", "annual_contract: .inf ", "roles.partner.annual_contract"),
     ("day_rate: 800 ", "day_rate: 800\n    annual_contract: 9000\n   ", "roles.partner.annual_contract"),
     ("salary: 0  ", "salary: 5000  ", "roles.partner.salary"),
     ("external: true ", "external: maybe ", "roles.partner.external"),
