@@ -26,7 +26,15 @@ from staffsim.engine.cover import (
     CoverTask,
     cover_tasks,
 )
+from staffsim.engine.part_time import (
+    account_off_site,
+    coaching_when_away,
+    mask_blocks,
+    off_site_minutes,
+    on_site_matrix,
+)
 from staffsim.scenario.calendar import Calendar, build_calendar
+from staffsim.scenario.on_site import half_day_end
 from staffsim.scenario.schema import Scenario
 from staffsim.scenario.timetable import WEEKDAYS, Block
 from staffsim.scenario.vocabulary import (
@@ -68,6 +76,7 @@ class Plan:
     sub_rank: np.ndarray | None  # (S,) substitutes' priority rank of each position's role (None: random order)
     contract_minutes: int
     coach_links: tuple[CoachLinks, ...] = ()  # [weekday] (coach, coached, minutes): coaches without a class
+    on_site: np.ndarray | None = None  # (5, S) fraction of each weekday on site (1, 0.5, 0); None: all every day
 
     @property
     def n_staff(self) -> int:
@@ -98,8 +107,9 @@ def content_key(sc: Scenario) -> str:
     tests/test_plan_cache.py changes every other field and checks the arrays do not move.
     """
     fields = sc.model_dump(mode="json", include={"contract_day", "calendar", "teams", "timetables"})
-    fields["roles"] = {name: [r.category, r.needs_cover, float(r.planning_workload_hours_per_week)]
-                       for name, r in sc.roles.items()}  # float: a file's 0 and a resolved 0.0 are the same
+    # float: a file's 0 and a resolved 0.0 are the same
+    fields["roles"] = {name: [r.category, r.needs_cover, float(r.planning_workload_hours_per_week),
+                              list(r.on_site_pattern)] for name, r in sc.roles.items()}
     fields["small_groups"] = sc.policies.small_groups.max_size
     fields["coverage"] = sc.policies.coverage.model_dump(mode="json")
     fields["substitutes"] = [sc.policies.substitutes.assignment, list(sc.policies.substitutes.priority)]
@@ -223,11 +233,14 @@ def students_taught(sc: Scenario, roles: tuple[str, ...], day_blocks: list[list[
     return sc.school.class_size * classes * teaches
 
 
-def workload(sc: Scenario, roles: tuple[str, ...], taught: np.ndarray) -> np.ndarray:
-    """(S,) planning workload per school day, minutes: (base hours + hours per student x students taught) / 5."""
+def workload(sc: Scenario, roles: tuple[str, ...], taught: np.ndarray, on_site: np.ndarray | None = None
+             ) -> np.ndarray:
+    """(S,) planning workload per school day on site, minutes: (base hours + hours per student x students
+    taught) / days on site a week (5, or the position's: a half day counts half the day's workload)."""
     per_student = sc.behaviour.planning.workload_hours_per_student
     base = np.array([sc.roles[r].planning_workload_hours_per_week for r in roles])
-    return (base + per_student * taught) * 60 / 5
+    days = 5 if on_site is None else on_site.sum(axis=0)
+    return (base + per_student * taught) * 60 / days
 
 
 def _covered(sc: Scenario, roles: tuple[str, ...], day_blocks: list[list[tuple[Block, ...]]]) -> np.ndarray:
@@ -253,8 +266,17 @@ def _compile(sc: Scenario) -> Plan:
     staff_team = np.array(st.team, dtype=np.int64)
     cats = np.array([CATEGORY_CODES[sc.roles[r].category] for r in st.roles], dtype=np.int64)
     day_blocks = [[sc.timetables[st.timetable[s]].day(wd) for s in range(S)] for wd in WEEKDAYS]
-    minutes, seats, seat_minutes = _day_rows(day_blocks, contract, sc.policies.small_groups.max_size)
     covered = _covered(sc, st.roles, day_blocks)
+    coaches = np.array([CATEGORY_INFO[sc.roles[r].category].coaches_on_schedule for r in st.roles], dtype=bool)
+    on_site, full_blocks = on_site_matrix(sc, st.roles), day_blocks
+    if on_site is not None:  # part-time positions: only the blocks held on site (engine/part_time.py)
+        day_blocks = mask_blocks(day_blocks, on_site, half_day_end(sc.contract_day.start, contract))
+    minutes, seats, seat_minutes = _day_rows(day_blocks, contract, sc.policies.small_groups.max_size)
+    is_leader = cats == CATEGORY_CODES["teacher_leader"]
+    team_led = np.array(st.team_led, dtype=bool)
+    if on_site is not None:
+        account_off_site(minutes, off_site_minutes(on_site, sc.contract_day.start, contract))
+        coaching_when_away(minutes, full_blocks, day_blocks, on_site, coaches, is_leader, staff_team, team_led)
     protected = np.array([r in sc.policies.coverage.protected_roles for r in st.roles], dtype=bool)
     tasks = cover_tasks(day_blocks, staff_team, covered, sc.policies.coverage, protected)
     team_students = scaled_rosters(sc, st.team_students)
@@ -267,21 +289,21 @@ def _compile(sc: Scenario) -> Plan:
         staff_team=staff_team,
         staff_category=cats,
         is_teacher=np.isin(cats, [CATEGORY_CODES[c] for c in TEACHER_CATEGORIES]),
-        is_leader=cats == CATEGORY_CODES["teacher_leader"],
+        is_leader=is_leader,
         is_covered=covered,
         team_labels=st.team_labels,
         team_students=team_students,
         team_student_start=np.concatenate([[0], np.cumsum(team_students)[:-1]]).astype(np.int64),
-        team_led=np.array(st.team_led, dtype=bool),
+        team_led=team_led,
         minutes=minutes,
         seats=seats,
         seat_minutes=seat_minutes,
         cover_tasks=tasks,
         cover_minutes=np.array([[sum(t.minutes for t in tasks[w][s]) for s in range(S)] for w in range(5)], dtype=float),
         students_taught=taught,
-        workload_minutes=workload(sc, st.roles, taught),
+        workload_minutes=workload(sc, st.roles, taught, on_site),
         sub_rank=_sub_rank(sc, st.roles),
         contract_minutes=contract,
-        coach_links=coach_links(day_blocks, np.array([CATEGORY_INFO[sc.roles[r].category].coaches_on_schedule
-                                                      for r in st.roles], dtype=bool)),
+        coach_links=coach_links(day_blocks, coaches),
+        on_site=on_site,
     )

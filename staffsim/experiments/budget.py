@@ -132,7 +132,7 @@ def _positions(scenario: Scenario) -> list[tuple[str, str]]:
 
 
 def _pay(scenario: Scenario, role: str) -> RolePay:
-    return role_pay(scenario.roles[role], scenario.costs.benefits_rate)
+    return role_pay(scenario.roles[role], scenario.costs.benefits_rate, scenario.calendar.weeks)
 
 
 def _mean_loaded(scenario: Scenario, roles: list[str]) -> float:

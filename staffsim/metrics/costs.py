@@ -10,7 +10,11 @@ Components (each in the scenario's `costs.currency` at `costs.price_year` prices
 - ``cost_salaries``    base pay (teachers, teacher-leaders, support staff, resident
                        stipends) for the school days each position was filled;
                        from the role's salary schedule when the simulation
-                       records experience, else its flat `salary`
+                       records experience, else its flat `salary`; and the pay
+                       of roles paid by contract (`annual_contract`, for the
+                       share of the year filled) or by the day (`day_rate` x
+                       days on site filled, a half day at half the rate), with
+                       no benefits added
 - ``cost_supplements`` role supplements (e.g. teacher-leader pay) for days filled
 - ``cost_benefits``    benefits rate x (salaries + supplements), per role
 - ``cost_substitutes`` day-to-day substitute days x `substitute_day_rate`
@@ -47,6 +51,7 @@ from typing import Iterable, Mapping
 import numpy as np
 
 from staffsim.metrics.metric import LOWER, NEITHER, Kind, Metric, declare
+from staffsim.scenario.on_site import EVERY_DAY
 from staffsim.scenario.school import Role
 from staffsim.scenario.schema import Scenario
 from staffsim.errors import InputError
@@ -67,11 +72,16 @@ class RolePay:
     supplement: float
     benefits_rate: float
     schedule: tuple[tuple[int, float], ...] | None = None  # (years of experience, salary), ascending
+    day_rate: float = 0.0  # pay per day on site (benefits included), for roles paid by the day
+    on_site: tuple[float, ...] = EVERY_DAY  # (5,) fraction of each weekday on site, Monday first
+    weeks: int = 0  # instructional weeks a year (prices a day rate for `loaded`)
 
     @property
     def loaded(self) -> float:
-        """Annual cost of one position held all year at the flat salary: (salary + supplement) x (1 + benefits)."""
-        return (self.salary + self.supplement) * (1.0 + self.benefits_rate)
+        """Annual cost of one position held all year at the flat salary: (salary + supplement) x (1 + benefits),
+        plus day rate x days on site a week x weeks."""
+        by_day = self.day_rate * sum(self.on_site) * self.weeks if self.day_rate else 0.0
+        return (self.salary + self.supplement) * (1.0 + self.benefits_rate) + by_day
 
     def salary_at(self, experience: np.ndarray) -> np.ndarray:
         """Salary for each experience value (NaN -> the flat salary)."""
@@ -106,7 +116,13 @@ class Pricing:
         return f"{self.currency} {self.price_year}"
 
 
-def role_pay(role: Role, benefits_rate: float) -> RolePay:
+def role_pay(role: Role, benefits_rate: float, weeks: int = 0) -> RolePay:
+    """A role's pay: salary, supplement and benefits; a contract as a salary without benefits; a day rate."""
+    if role.annual_contract is not None:
+        return RolePay(salary=float(role.annual_contract), supplement=0.0, benefits_rate=0.0)
+    if role.day_rate is not None:
+        return RolePay(salary=0.0, supplement=0.0, benefits_rate=0.0, day_rate=float(role.day_rate),
+                       on_site=role.on_site_pattern, weeks=weeks)
     rate = role.benefits_rate if role.benefits_rate is not None else benefits_rate
     schedule = tuple(sorted(role.salary_by_experience.items())) if role.salary_by_experience else None
     return RolePay(salary=float(role.salary), supplement=float(role.supplement), benefits_rate=float(rate), schedule=schedule)
@@ -131,7 +147,7 @@ def pricing(scenario: Scenario) -> Pricing:
         scenario=scenario.name,
         currency=c.currency,
         price_year=c.price_year,
-        roles={name: role_pay(r, c.benefits_rate) for name, r in scenario.roles.items()},
+        roles={name: role_pay(r, c.benefits_rate, scenario.calendar.weeks) for name, r in scenario.roles.items()},
         substitute_day_rate=float(c.substitute_day_rate),
         long_term_sub_day_rate=float(c.long_term_sub_day_rate),
         cost_per_leaver=float(c.turnover_cost_per_leaver),
@@ -179,6 +195,10 @@ def costs_from_pricing(p: Pricing, ledger: Ledger) -> dict[str, float]:
     np.add.at(days_filled, yidx, L.filled.astype(float))
     share = days_filled / days_in_year[:, None]  # (Y, S) share of each year the position was filled
     salary_s = (annual * share).sum(axis=0)  # (S,) over the whole ledger
+    day_rates = np.array([rp.day_rate for rp in pays])
+    if day_rates.any():  # paid by the day: rate x days on site (a half day counts half) while filled
+        on_site = np.array([rp.on_site for rp in pays]).T  # (5, S)
+        salary_s = salary_s + day_rates * (L.filled * on_site[np.asarray(L.weekday)]).sum(axis=0)
     supplement_s = np.array([rp.supplement for rp in pays]) * share.sum(axis=0)
     rate = np.array([rp.benefits_rate for rp in pays])
     benefits = float((rate * (salary_s + supplement_s)).sum())

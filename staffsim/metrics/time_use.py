@@ -3,7 +3,8 @@
 Time-use metrics are per teacher (teacher-leaders and teachers) per *week
 worked*: totals over the days a teacher was in school, divided by those days
 and multiplied by five. Absence days therefore do not dilute planning or
-overtime; they are reported separately (`metrics.workforce`, family "absence").
+overtime; they are reported separately (`metrics.workforce`, family "absence"). A part-time
+teacher's days wholly off site are not days worked either.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ A = Activity
 
 
 def teacher_days(ledger: Ledger) -> np.ndarray:
-    """(D, S) bool: a teacher in post and in school that day."""
-    present = ledger.minutes[:, :, A.ABSENT] == 0
+    """(D, S) bool: a teacher in post and in school that day (not absent, not a part-timer's day off)."""
+    present = (ledger.minutes[:, :, A.ABSENT] == 0) & (ledger.minutes[:, :, A.OFF_SITE] < ledger.contract_minutes)
     return present & ledger.filled & ledger.is_teacher[None, :]
 
 

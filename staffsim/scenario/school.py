@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field, ValidationInfo, WithJsonSchema, field_validator, model_validator
 
 from staffsim.scenario.frozen import MAX_MONEY, Frozen
+from staffsim.scenario.on_site import ON_SITE_VALUES, pattern
 from staffsim.scenario.problems import Problem, Problems
 from staffsim.scenario.timetable import MINUTES_PER_DAY, clock_minutes, format_clock
 from staffsim.scenario.vocabulary import CATEGORY_INFO, RoleCategory
@@ -138,6 +139,87 @@ class Role(Frozen):
         "position's timetable has a whole-class or online-lab block; a role with small groups only does not (its "
         "students stay in their class and the groups are cancelled)",
     )
+
+    on_site: dict[Literal["mon", "tue", "wed", "thu", "fri"], float] | None = Field(
+        None,
+        description="part-time or external positions: the weekly pattern of days on site, per weekday 1 (the "
+        "whole contract day), 0.5 (the morning: blocks ending by the contract day's midpoint) or 0 (not on site); "
+        "a weekday not listed is 0. Off-site time is `off_site`: no absence starts, no cover asked or given, "
+        "coaching the position would give is its colleagues' planning. Default: on site every day "
+        "(docs/model.md §2.4.10)",
+    )
+    days_on_site: float | None = Field(
+        None, gt=0, le=5,
+        description="days on site per week, in half days (0.5 to 5): expands to whole days from Monday, then the "
+        "half day (3.5: Monday to Wednesday and Thursday morning). Give this or `on_site`, not both. Source "
+        "schools: external improvement partners 3.5 days a week (docs/designs.md). Default: 5",
+    )
+    external: bool = Field(
+        False,
+        description="the position is held by an external partner under an engagement (3-5 years in the source "
+        "schools), not by the school's staff: it never resigns, moves, leaves or retires and is never hired "
+        "for, so it is outside the school's turnover. Assumption: the engagement covers the whole run",
+    )
+    day_rate: float | None = Field(
+        None, ge=0, le=MAX_MONEY,
+        description="pay by the day on site, in costs.currency: day_rate x days on site (a half day at half the "
+        "rate) for the school days the position is filled, benefits included (none added). Instead of a "
+        "salary: give salary 0. Plausible range for an external coach $500-1,500 a day (assumption)",
+    )
+    annual_contract: float | None = Field(
+        None, ge=0, le=MAX_MONEY,
+        description="pay by contract, in costs.currency a year, for the share of the year the position is filled, "
+        "benefits included (none added). Instead of a salary: give salary 0. Plausible range for an external "
+        "partner $50,000-200,000 a year (assumption)",
+    )
+
+    @field_validator("on_site")
+    @classmethod
+    def _pattern(cls, v: dict[str, float] | None) -> dict[str, float] | None:
+        if v is None:
+            return v
+        bad = [Problem((wd,), f"on_site.{wd} is {x}; a day on site is 1 (whole), 0.5 (the morning) or 0 (off)",
+                       "write 1, 0.5 or 0") for wd, x in v.items() if x not in ON_SITE_VALUES]
+        if bad:
+            raise Problems(bad)
+        if not any(v.values()):
+            raise Problems([Problem((), "the on_site pattern has no day on site",
+                                    "give at least one weekday 1 or 0.5 (or remove the role)")])
+        return v
+
+    @field_validator("days_on_site")
+    @classmethod
+    def _half_days(cls, v: float | None) -> float | None:
+        if v is not None and v * 2 != int(v * 2):
+            raise Problems([Problem((), f"days_on_site is {v}; days on site are counted in half days",
+                                    "write a multiple of 0.5 from 0.5 to 5, e.g. 3.5")])
+        return v
+
+    @model_validator(mode="after")
+    def _pay_and_days(self) -> "Role":
+        problems = []
+        if self.on_site is not None and self.days_on_site is not None:
+            problems.append(Problem(("days_on_site",), "the role gives both on_site and days_on_site",
+                                    "give the weekly pattern (on_site) or the number of days, not both"))
+        if self.day_rate is not None and self.annual_contract is not None:
+            problems.append(Problem(("annual_contract",), "the role gives both day_rate and annual_contract",
+                                    "a role is paid by the day or by contract, not both"))
+        basis = "day_rate" if self.day_rate is not None else "annual_contract" if self.annual_contract is not None \
+            else None
+        if basis is not None:
+            paid = [f for f in ("salary", "supplement") if getattr(self, f)] + (
+                ["salary_by_experience"] if self.salary_by_experience else [])
+            problems += [Problem((f,), f"the role is paid by {basis} and also has a {f}",
+                                 f"a role paid by {basis} has no salary: write salary: 0 (and no supplement or "
+                                 "salary schedule)") for f in paid]
+        if problems:
+            raise Problems(problems)
+        return self
+
+    @property
+    def on_site_pattern(self) -> tuple[float, ...]:
+        """(5,) fraction of each weekday (Monday first) the role's positions are on site."""
+        return pattern(self.on_site, self.days_on_site)
 
     @field_validator("salary_by_experience")
     @classmethod

@@ -5,11 +5,12 @@ whether it counts as a teacher, leads a team, needs cover, decides at year end)
 is written once in `ROLE_CATEGORIES`; adding a category is one row here plus the
 behaviour it needs (docs/architecture.md).
 
-Activities: 
+Activities:
 Every minute of a staff member's contract day falls in exactly one ledger
 column below; overtime is kept apart because it lies outside the contract day.
 Timetables may only schedule the *planned* activities; the others arise when
-reality departs from the plan (coverage, interruptions, absence, vacancy).
+reality departs from the plan (coverage, interruptions, absence, vacancy), or
+from a position's days on site (`off_site`: engine/part_time.py).
 """
 
 from __future__ import annotations
@@ -69,6 +70,8 @@ class Activity(IntEnum):
     INTERRUPTION = 10  # planning time eaten by an interruption
     ABSENT = 11  # the staff member was absent (or the position stood vacant)
     OVERTIME = 12  # work beyond the contract day; NOT part of the contract minutes
+    OFF_SITE = 13  # a part-time or external position's contract time on days (half days) it is not on site:
+    # neither work nor rest (docs/model.md §2.4.10); appended last so no other column's code moves
 
     @property
     def label(self) -> str:

@@ -54,6 +54,8 @@ def workload(ctx: DayContext, st: DayState) -> None:
     """
     plan, carry, M = ctx.rules.plan, ctx.carry, st.M
     need = plan.workload_minutes * ~st.out if st.any_out else plan.workload_minutes
+    if plan.on_site is not None:  # part-time positions: the workload of the (part of the) day on site
+        need = need * plan.on_site[st.w]
     kept = M[:, A_IND] + ctx.rules.collaboration * M[:, A_COL]
     b = carry.ahead + need - kept
     M[:, A_OT] = np.maximum(b, 0.0)

@@ -9,13 +9,16 @@ from staffsim.engine.ledger import EVENT_CODES
 from staffsim.scenario.vocabulary import Activity
 
 A_ABSENT = int(Activity.ABSENT)
+A_OFF = int(Activity.OFF_SITE)
 E_ABS, E_SUB, E_CAN = (EVENT_CODES[k] for k in ("absence", "substitute", "cancelled_group"))
 
 
 def absences(ctx: DayContext, st: DayState) -> None:
     """A two-state chain per person, starting more often when exhausted; who is out clears their day.
 
-    The chain restarts (present yesterday) where the occupant changed since the last day.
+    The chain restarts (present yesterday) where the occupant changed since the last day. A part-time
+    position is out only on days it is due on site: no absence starts (and a spell ends) on a day off,
+    and a vacancy is felt only then; a half day out is absent in the morning, off site after.
     """
     pos, carry, rules = ctx.positions, ctx.carry, ctx.rules
     p_start = rules.p_start * pos.abs_mult
@@ -24,8 +27,11 @@ def absences(ctx: DayContext, st: DayState) -> None:
     if np.count_nonzero(pos.changed):
         was = was & ~pos.changed
     absent = np.where(was, u < rules.p_stay, u < p_start)
-    carry.absent = absent
     vacant = pos.vacant  # positions with nobody in post (a long-term substitute may hold them)
+    if rules.due is not None:
+        absent &= rules.due[st.w]
+        vacant = vacant & rules.due[st.w]
+    carry.absent = absent
     out = absent | vacant
     st.absent, st.vacant, st.out = absent, vacant, out
     if np.count_nonzero(out):
@@ -34,7 +40,12 @@ def absences(ctx: DayContext, st: DayState) -> None:
         st.seats = st.seats * ~out
         st.group_minutes = st.group_minutes * ~out
         st.M[st.out_idx] = 0.0
-        st.M[st.out_idx, A_ABSENT] = plan.contract_minutes
+        if rules.off_site is None:
+            st.M[st.out_idx, A_ABSENT] = plan.contract_minutes
+        else:
+            off = rules.off_site[st.w, st.out_idx]
+            st.M[st.out_idx, A_ABSENT] = plan.contract_minutes - off
+            st.M[st.out_idx, A_OFF] = off
 
 
 def day_order(rank: np.ndarray | None, out: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -82,6 +93,7 @@ def substitutes(ctx: DayContext, st: DayState) -> None:
             events.append((day, E_CAN, s, -1, int(seats_w[s])))
         st.to_cover.append(s)
     if n_out:
-        st.adults_present = plan.n_staff - n_out + st.subs_used + np.count_nonzero(vacant & pos.long_term_sub)
+        st.adults_present = (rules.staff_on_site[w] - n_out + st.subs_used
+                             + np.count_nonzero(vacant & pos.long_term_sub))
     else:
-        st.adults_present = plan.n_staff
+        st.adults_present = rules.staff_on_site[w]

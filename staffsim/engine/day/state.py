@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from staffsim.engine.part_time import off_site_minutes
 from staffsim.engine.plan import Plan
 from staffsim.engine.sampling import absence_start_probability
 from staffsim.engine.workforce.positions import Positions
@@ -37,6 +38,9 @@ class DayRules:
     rotation: bool  # free seats are filled by rotation (seat-minutes offered count as delivered)
     window: int  # school days a need may wait for a seat
     weekday: tuple[int, ...]  # (D1,) weekday of each school day, 0 = Monday
+    staff_on_site: tuple[int, ...] = ()  # (5,) positions on site (for all or part of the day) each weekday
+    due: np.ndarray | None = None  # (5, S) bool: on site that weekday (None: everyone every day)
+    off_site: np.ndarray | None = None  # (5, S) contract minutes not on site (None: none)
 
 
 def day_rules(plan: Plan) -> DayRules:
@@ -50,6 +54,7 @@ def day_rules(plan: Plan) -> DayRules:
         tm = np.bincount(plan.staff_team, weights=plan.seat_minutes[w] * (plan.seats[w] > 0), minlength=T)
         full.append((ts, tm, np.divide(tm, ts, out=np.zeros(T), where=ts > 0)))
     pool = np.flatnonzero(plan.team_students == 0)
+    on_site = plan.on_site
     return DayRules(
         plan=plan,
         p_start=absence_start_probability(ab.days_per_year, ab.mean_spell_days, plan.calendar.school_days),
@@ -60,13 +65,16 @@ def day_rules(plan: Plan) -> DayRules:
         run_groups=subs.run_small_groups,
         group_size=sg.max_size,
         collaboration=sc.behaviour.planning.collaboration_multiplier,
-        ahead_cap=-5.0 * plan.workload_minutes,
+        ahead_cap=-5.0 * plan.workload_minutes if on_site is None else -(plan.workload_minutes * on_site.sum(axis=0)),
         has_leader=bool(plan.is_leader.any()),
         pool_idx=pool if len(pool) else None,
         full_seats=tuple(full),
         rotation=sg.fill == "rotation",
         window=sg.service_window_days,
         weekday=tuple(int(w) for w in plan.calendar.weekday),
+        staff_on_site=(plan.n_staff,) * 5 if on_site is None else tuple(int(n) for n in (on_site > 0).sum(axis=1)),
+        due=None if on_site is None else on_site > 0,
+        off_site=None if on_site is None else off_site_minutes(on_site, sc.contract_day.start, plan.contract_minutes),
     )
 
 

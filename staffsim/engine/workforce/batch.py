@@ -26,6 +26,7 @@ from staffsim.scenario.vocabulary import Activity
 
 A_ABSENT = int(Activity.ABSENT)
 A_CREC = int(Activity.COACHING_RECEIVED)
+A_OFF = int(Activity.OFF_SITE)
 
 
 @dataclass(eq=False)
@@ -99,6 +100,9 @@ def integrate(c: WorkforceConstants, pos: Positions, hist: History, batch: Batch
     k, cc = ex.day_coefficients(D, ex.resource(units, r_fix), pos.gain, e.recovery_per_day)
     if any_absent:
         ex.rest_when_absent(k, cc, absent, c.k_absent)
+    if c.off_days:  # a day wholly off site is neither work nor rest: E carries over unchanged
+        away = M[:, :, A_OFF] >= c.contract_minutes
+        k[away], cc[away] = 1.0, 0.0
     traj = ex.advance(pos.E * c.rest_factor[d0], k, cc)
     pos.E = traj[-1].copy()
     hist.E[lo:hi] = traj

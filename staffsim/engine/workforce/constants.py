@@ -67,6 +67,10 @@ class WorkforceConstants:
     retire: np.ndarray  # (X+1,) probability of retiring at the end of the year
     rates: ExitRates  # the stationary staff: experience of the initial staff and of experienced hires
     role_mult: np.ndarray  # (categories,) hazard multiplier by role category
+    # part-time and external positions (engine/part_time.py)
+    is_external: np.ndarray | None = None  # (S,) bool: held under an external engagement (None: no such position)
+    off_days: bool = False  # some position has days wholly off site (neither work nor rest)
+    contract_minutes: int = 0  # minutes of the contract day: a day with this many off site is a day off
 
 
 _CONSTANTS: dict[int, tuple[weakref.ref[Plan], WorkforceConstants]] = {}
@@ -143,7 +147,8 @@ def _typical_day(plan: Plan, weights: np.ndarray, d_full: np.ndarray, r_full: np
     M = M.copy()
     M[:, Activity.PLANNING_INDIVIDUAL], M[:, Activity.PLANNING_COLLABORATIVE] = ind_kept, col_kept
     kept = ind_kept + sc.behaviour.planning.collaboration_multiplier * col_kept
-    M[:, Activity.OVERTIME] = np.maximum(plan.workload_minutes - kept, 0.0)
+    load = plan.workload_minutes if plan.on_site is None else plan.workload_minutes * plan.on_site.mean(axis=0)
+    M[:, Activity.OVERTIME] = np.maximum(load - kept, 0.0)
     units = M @ weights
     return units[:, 0] + d_full, units[:, 1] + r_full
 
@@ -163,6 +168,7 @@ def _derive(plan: Plan) -> WorkforceConstants:
     none = np.zeros(p.experience.max_years + 1)
     weights = np.column_stack(ex.column_weights(e))
     team = _team_terms(plan)
+    external = np.array([sc.roles[r].external for r in plan.staff_role], dtype=bool)
     d = p.decision
     sens_cdf = None
     if not (static or d.exhaustion_sensitivity == 0 or e.sensitivity_sd == 0):
@@ -197,5 +203,8 @@ def _derive(plan: Plan) -> WorkforceConstants:
         retire=none if static else rates.retire,
         rates=rates,
         role_mult=np.array([p.decision.role_multiplier.get(name, 1.0) for name in CATEGORY_NAMES]),
+        is_external=external if external.any() else None,
+        off_days=plan.on_site is not None and bool((plan.on_site == 0).any()),
+        contract_minutes=plan.contract_minutes,
         **team,
     )

@@ -100,6 +100,8 @@ class Workforce:
             self._depart_midyear(s, nxt, leave)
         self.pending_end = []
         leave, move, retire = decision.year_end_exits(c, pos, self.draws.dec_u[:, 0])
+        if c.is_external is not None:  # an external engagement is outside the school's turnover
+            leave, move, retire = leave & ~c.is_external, move & ~c.is_external, retire & ~c.is_external
         for s in np.flatnonzero(leave | move):
             s, lv, rt = int(s), bool(leave[s]), bool(retire[s])
             self.events.append((last, E_LEAVE if lv else E_MOVE, s, int(rt) if lv else -1, int(pos.exp[s])))
@@ -157,6 +159,8 @@ class Workforce:
         posmod.refresh(self.c, self.positions, idx)
         if self.draws is not None:
             resignation.thresholds(self.c, self.positions, self.draws, idx)
+            if self.c.is_external is not None:  # external partners never resign
+                self.draws.thresholds[:, self.c.is_external] = np.inf
 
     # ----------------------------------------------------------------- changes of occupant
     def _resign(self, s: int, t: int) -> None:
