@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from staffsim.scenario.frozen import Frozen
+from staffsim.scenario.leadership import SpanOfControl
 
 
 class Substitutes(Frozen):
@@ -134,3 +135,4 @@ class Behaviour(Frozen):
     interruptions: Interruptions
     needs: Needs
     planning: Planning = Planning()
+    span_of_control: SpanOfControl = SpanOfControl()

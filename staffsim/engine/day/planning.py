@@ -21,12 +21,18 @@ def teams_without_leader(plan, out: np.ndarray) -> np.ndarray:
 
 
 def coaching(ctx: DayContext, st: DayState) -> None:
-    """Coaching needs a coach: when a team's teacher-leaders are all out, the team plans instead."""
+    """Coaching needs a coach: a leader's coaching is shared beyond the reference span (the rest is the
+    coached person's planning: `engine/span.py`), and when a team's teacher-leaders are all out, the team
+    plans instead."""
     plan = ctx.rules.plan
+    M = st.M
+    if ctx.rules.coaching_lost is not None:
+        moved = M[:, A_CREC] * ctx.rules.coaching_lost
+        M[:, A_CREC] -= moved
+        M[:, A_IND] += moved
     out = st.out
     if not (st.any_out and ctx.rules.has_leader and bool((out & plan.is_leader).any())):
         return
-    M = st.M
     for t in np.flatnonzero(teams_without_leader(plan, out)):
         mates = (plan.staff_team == t) & ~out
         M[mates, A_IND] += M[mates, A_CREC]

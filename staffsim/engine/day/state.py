@@ -31,6 +31,7 @@ class DayRules:
     collaboration: float  # workload absorbed per minute of collaborative planning
     ahead_cap: np.ndarray  # (S,) most planning done ahead that carries forward: minus a week's workload
     has_leader: bool  # any teacher-leader in the school
+    coaching_lost: np.ndarray | None  # (S,) share of timetabled coaching lost to a leader's span (None: none)
     pool_idx: np.ndarray | None  # teams with no roster of their own (pull-out seats), or None
     full_seats: tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...]  # per weekday, everyone in:
     # (team seats, team seat-minutes, minutes per seat)
@@ -62,6 +63,7 @@ def day_rules(plan: Plan) -> DayRules:
         collaboration=sc.behaviour.planning.collaboration_multiplier,
         ahead_cap=-5.0 * plan.workload_minutes,
         has_leader=bool(plan.is_leader.any()),
+        coaching_lost=None if plan.coaching_share is None else 1.0 - plan.coaching_share,
         pool_idx=pool if len(pool) else None,
         full_seats=tuple(full),
         rotation=sg.fill == "rotation",

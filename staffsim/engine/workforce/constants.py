@@ -136,6 +136,11 @@ def _typical_day(plan: Plan, weights: np.ndarray, d_full: np.ndarray, r_full: np
     sc = plan.scenario
     ir = sc.behaviour.interruptions
     M = plan.minutes.mean(axis=0)
+    if plan.coaching_share is not None:  # a leader's coaching shared beyond the reference span (`engine/span.py`)
+        M = M.copy()
+        kept_coaching = M[:, Activity.COACHING_RECEIVED] * plan.coaching_share
+        M[:, Activity.PLANNING_INDIVIDUAL] += M[:, Activity.COACHING_RECEIVED] - kept_coaching
+        M[:, Activity.COACHING_RECEIVED] = kept_coaching
     ind, col = M[:, Activity.PLANNING_INDIVIDUAL], M[:, Activity.PLANNING_COLLABORATIVE]
     eaten = np.minimum(ir.per_planning_hour * (ind + col) / 60.0 * ir.mean_minutes, ind + col)
     ind_kept = np.maximum(ind - eaten, 0.0)
