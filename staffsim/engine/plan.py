@@ -108,7 +108,8 @@ def content_key(sc: Scenario) -> str:
     fields["substitutes"] = [sc.policies.substitutes.assignment, list(sc.policies.substitutes.priority)]
     fields["class_size"] = [float(sc.school.class_size), float(sc.school.roster_scale)]
     fields["per_student"] = float(sc.behaviour.planning.workload_hours_per_student)
-    fields["span"] = sc.behaviour.span_of_control.model_dump(mode="json")
+    if any(CATEGORY_INFO[r.category].leads_team for r in sc.roles.values()):  # read only where a team is led
+        fields["span"] = sc.behaviour.span_of_control.model_dump(mode="json")
     return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()
 
 

@@ -10,7 +10,7 @@ and `n` the team's span:
   is spread over n);
 - each leader's planning workload grows by h·max(0, n − r) hours a week.
 
-Both are exactly neutral at or below the reference span (docs/model.md §2.4.6).
+Both are exactly neutral at or below the reference span (docs/model.md §2.4.1, step 4).
 """
 
 from __future__ import annotations

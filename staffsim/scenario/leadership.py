@@ -1,4 +1,4 @@
-"""Span of control: what a teacher-leader's team size costs (docs/model.md §2.4.6).
+"""Span of control: what a teacher-leader's team size costs (docs/model.md §2.4.1, step 4).
 
 A teacher-leader's coaching and planning support is written into the timetables
 for a team of a given size. Beyond the reference span the leader's coaching is

@@ -69,6 +69,10 @@ class Activity(IntEnum):
     INTERRUPTION = 10  # planning time eaten by an interruption
     ABSENT = 11  # the staff member was absent (or the position stood vacant)
     OVERTIME = 12  # work beyond the contract day; NOT part of the contract minutes
+    # individual planning with deliverables (intellectual prep, student-work analysis): weighs
+    # behaviour.planning.structured_multiplier times individual planning (docs/model.md §2.4.1, step 6); a
+    # contract column, appended after overtime so that the older columns keep their codes
+    PLANNING_STRUCTURED = 13
 
     @property
     def label(self) -> str:
@@ -85,6 +89,7 @@ PLANNED = {
     "online_lab": Activity.ONLINE_LAB,
     "planning": Activity.PLANNING_INDIVIDUAL,
     "collaborative_planning": Activity.PLANNING_COLLABORATIVE,
+    "structured_planning": Activity.PLANNING_STRUCTURED,
     "coaching_given": Activity.COACHING_GIVEN,
     "coaching_received": Activity.COACHING_RECEIVED,
     "duties": Activity.DUTIES,
@@ -93,7 +98,7 @@ PLANNED = {
 
 #: Blocks that put an adult in front of students, so an absence must be covered.
 INSTRUCTIONAL = (Activity.WHOLE_CLASS, Activity.SMALL_GROUP, Activity.ONLINE_LAB)
-PLANNING = (Activity.PLANNING_INDIVIDUAL, Activity.PLANNING_COLLABORATIVE)
+PLANNING = (Activity.PLANNING_INDIVIDUAL, Activity.PLANNING_COLLABORATIVE, Activity.PLANNING_STRUCTURED)
 TEACHING = (Activity.WHOLE_CLASS, Activity.SMALL_GROUP)
 
 LABELS = [a.label for a in Activity]

@@ -12,6 +12,7 @@ A_COL = int(Activity.PLANNING_COLLABORATIVE)
 A_INT = int(Activity.INTERRUPTION)
 A_OT = int(Activity.OVERTIME)
 A_CREC = int(Activity.COACHING_RECEIVED)
+A_STR = int(Activity.PLANNING_STRUCTURED)
 
 
 def teams_without_leader(plan, out: np.ndarray) -> np.ndarray:
@@ -40,15 +41,25 @@ def coaching(ctx: DayContext, st: DayState) -> None:
 
 
 def interruptions(ctx: DayContext, st: DayState) -> None:
-    """Interruptions eat what is left of planning, individual planning first (never more than is left)."""
+    """Interruptions eat what is left of planning, individual planning first, then structured, then
+    collaborative (never more than is left)."""
     eat = ctx.draws.int_minutes[:, st.d]
     if not np.count_nonzero(eat):
         return
     M = st.M
-    eat = np.minimum(eat, M[:, A_IND] + M[:, A_COL])
-    from_ind = np.minimum(eat, M[:, A_IND])
-    M[:, A_IND] -= from_ind
-    M[:, A_COL] -= eat - from_ind
+    if ctx.rules.structured is None:
+        eat = np.minimum(eat, M[:, A_IND] + M[:, A_COL])
+        from_ind = np.minimum(eat, M[:, A_IND])
+        M[:, A_IND] -= from_ind
+        M[:, A_COL] -= eat - from_ind
+    else:
+        eat = np.minimum(eat, M[:, A_IND] + M[:, A_STR] + M[:, A_COL])
+        from_ind = np.minimum(eat, M[:, A_IND])
+        rest = eat - from_ind
+        from_str = np.minimum(rest, M[:, A_STR])
+        M[:, A_IND] -= from_ind
+        M[:, A_STR] -= from_str
+        M[:, A_COL] -= rest - from_str
     M[:, A_INT] += eat
 
 
@@ -61,6 +72,8 @@ def workload(ctx: DayContext, st: DayState) -> None:
     plan, carry, M = ctx.rules.plan, ctx.carry, st.M
     need = plan.workload_minutes * ~st.out if st.any_out else plan.workload_minutes
     kept = M[:, A_IND] + ctx.rules.collaboration * M[:, A_COL]
+    if ctx.rules.structured is not None:  # structured planning absorbs more workload per minute
+        kept = kept + ctx.rules.structured * M[:, A_STR]
     b = carry.ahead + need - kept
     M[:, A_OT] = np.maximum(b, 0.0)
     carry.ahead = np.maximum(np.minimum(b, 0.0), ctx.rules.ahead_cap)
