@@ -124,3 +124,18 @@ def test_a_structured_planning_day_lowers_overtime_and_burnout_in_the_team_based
     assert (x[:, 0, 0] - x[:, 1, 0]).mean() > 1.0
     assert (x[:, 1, 1] < x[:, 0, 1]).all()
     assert x[:, 1, 2].mean() < x[:, 0, 2].mean()
+
+
+def test_validate_names_a_multiplier_or_a_span_with_nothing_to_act_on():
+    from staffsim.scenario.effects import no_effect
+
+    data = small_scenario(**{"behaviour.planning.structured_multiplier": 1.4,
+                             "behaviour.span_of_control.reference_teachers": 5})
+    found = {w.path for w in no_effect(scenario_from_dict(data))}
+    assert {"behaviour.planning.structured_multiplier", "behaviour.span_of_control.reference_teachers"} <= found
+    raw, _ = read_scenario_dict("team-based")
+    raw = copy.deepcopy(raw)
+    raw["days"]["planning_day"] = {"arrival..p4": "structured_planning", "12:05-14:50": "structured_planning"}
+    raw["behaviour"]["planning"] = {"structured_multiplier": 1.4}
+    raw["behaviour"]["span_of_control"] = {"reference_teachers": 5}
+    assert no_effect(scenario_from_dict(raw)) == []
