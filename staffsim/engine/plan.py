@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from staffsim.engine import span
 from staffsim.engine.coaching import CoachLinks, coach_links
 from staffsim.engine.cover import (
     BY_PLANNING,
@@ -77,6 +78,8 @@ class Plan:
     contract_minutes: int
     coach_links: tuple[CoachLinks, ...] = ()  # [weekday] (coach, coached, minutes): coaches without a class
     on_site: np.ndarray | None = None  # (5, S) fraction of each weekday on site (1, 0.5, 0); None: all every day
+    team_span: np.ndarray | None = None  # (T,) teachers per teacher-leader (0: no leader), `span.team_spans`
+    coaching_share: np.ndarray | None = None  # (S,) timetabled coaching kept (span of control); None: all of it
 
     @property
     def n_staff(self) -> int:
@@ -115,6 +118,8 @@ def content_key(sc: Scenario) -> str:
     fields["substitutes"] = [sc.policies.substitutes.assignment, list(sc.policies.substitutes.priority)]
     fields["class_size"] = [float(sc.school.class_size), float(sc.school.roster_scale)]
     fields["per_student"] = float(sc.behaviour.planning.workload_hours_per_student)
+    if any(CATEGORY_INFO[r.category].leads_team for r in sc.roles.values()):  # read only where a team is led
+        fields["span"] = sc.behaviour.span_of_control.model_dump(mode="json")
     return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()
 
 
@@ -233,12 +238,16 @@ def students_taught(sc: Scenario, roles: tuple[str, ...], day_blocks: list[list[
     return sc.school.class_size * classes * teaches
 
 
-def workload(sc: Scenario, roles: tuple[str, ...], taught: np.ndarray, on_site: np.ndarray | None = None
-             ) -> np.ndarray:
+def workload(sc: Scenario, roles: tuple[str, ...], taught: np.ndarray, on_site: np.ndarray | None = None,
+             extra: np.ndarray | None = None) -> np.ndarray:
     """(S,) planning workload per school day on site, minutes: (base hours + hours per student x students
-    taught) / days on site a week (5, or the position's: a half day counts half the day's workload)."""
+    taught) / days on site a week (5, or the position's: a half day counts half the day's workload).
+
+    `extra` (S,) hours a week are added to the base (a leader's span beyond the reference: `span.py`)."""
     per_student = sc.behaviour.planning.workload_hours_per_student
     base = np.array([sc.roles[r].planning_workload_hours_per_week for r in roles])
+    if extra is not None and extra.any():
+        base = base + extra
     days = 5 if on_site is None else on_site.sum(axis=0)
     return (base + per_student * taught) * 60 / days
 
@@ -281,6 +290,7 @@ def _compile(sc: Scenario) -> Plan:
     tasks = cover_tasks(day_blocks, staff_team, covered, sc.policies.coverage, protected)
     team_students = scaled_rosters(sc, st.team_students)
     taught = students_taught(sc, st.roles, day_blocks)
+    spans, soc = span.team_spans(staff_team, cats, len(st.team_labels)), sc.behaviour.span_of_control
     return Plan(
         scenario=sc,
         calendar=build_calendar(sc.calendar),
@@ -301,9 +311,11 @@ def _compile(sc: Scenario) -> Plan:
         cover_tasks=tasks,
         cover_minutes=np.array([[sum(t.minutes for t in tasks[w][s]) for s in range(S)] for w in range(5)], dtype=float),
         students_taught=taught,
-        workload_minutes=workload(sc, st.roles, taught, on_site),
+        workload_minutes=workload(sc, st.roles, taught, on_site, span.leader_extra_hours(spans, staff_team, cats, soc)),
         sub_rank=_sub_rank(sc, st.roles),
         contract_minutes=contract,
         coach_links=coach_links(day_blocks, coaches),
         on_site=on_site,
+        team_span=spans,
+        coaching_share=span.coaching_share(spans, staff_team, cats, soc),
     )

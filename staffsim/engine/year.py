@@ -36,6 +36,7 @@ from staffsim.scenario.vocabulary import Activity
 
 A_IND = int(Activity.PLANNING_INDIVIDUAL)
 A_COL = int(Activity.PLANNING_COLLABORATIVE)
+A_STR = int(Activity.PLANNING_STRUCTURED)
 
 
 def draw_year(plan: Plan, streams: Streams, y: int) -> tuple[YearDraws, np.ndarray]:
@@ -48,6 +49,8 @@ def draw_year(plan: Plan, streams: Streams, y: int) -> tuple[YearDraws, np.ndarr
     # the minutes they eat are capped by what coverage left of planning that day.
     ir = sc.behaviour.interruptions
     sched_planning = plan.minutes[:, :, A_IND] + plan.minutes[:, :, A_COL]  # (5, S)
+    if plan.minutes[:, :, A_STR].any():
+        sched_planning = sched_planning + plan.minutes[:, :, A_STR]
     lam = ir.per_planning_hour * sched_planning[plan.calendar.weekday].T / 60.0  # (S, D1)
     g = streams.get("interruptions", y)
     counts = poisson_by_inversion(g.random((S, D1)), lam)

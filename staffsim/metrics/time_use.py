@@ -15,7 +15,7 @@ import numpy as np
 
 from staffsim.engine.ledger import Ledger
 from staffsim.metrics.metric import HIGHER, LOWER, NEITHER, Kind, Metric, declare
-from staffsim.scenario.vocabulary import Activity
+from staffsim.scenario.vocabulary import PLANNING, Activity
 
 A = Activity
 
@@ -40,10 +40,10 @@ def time_use_metrics(ledger: Ledger) -> dict[str, float]:
     L = ledger
     teachers = L.is_teacher
     out: dict[str, float] = {}
-    sched = L.scheduled[:, :, [A.PLANNING_INDIVIDUAL, A.PLANNING_COLLABORATIVE]].sum(axis=(0, 2))
+    sched = L.scheduled[:, :, list(PLANNING)].sum(axis=(0, 2))
     out["scheduled_planning_hours_per_week"] = float(sched[teachers].mean() / 60) if teachers.any() else float("nan")
     td = teacher_days(L)
-    out["planning_hours_per_week"] = _per_teacher_week(L, td, (A.PLANNING_INDIVIDUAL, A.PLANNING_COLLABORATIVE))
+    out["planning_hours_per_week"] = _per_teacher_week(L, td, PLANNING)
     out["collaborative_planning_hours_per_week"] = _per_teacher_week(L, td, (A.PLANNING_COLLABORATIVE,))
     out["teaching_hours_per_week"] = _per_teacher_week(L, td, (A.WHOLE_CLASS, A.SMALL_GROUP))
     out["overtime_hours_per_week"] = _per_teacher_week(L, td, (A.OVERTIME,))

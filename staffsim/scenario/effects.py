@@ -103,6 +103,12 @@ def _behaviour(sc: Scenario) -> Iterator[NoEffect]:
     teaching = {r for r in _used_roles(sc) if CATEGORY_INFO[sc.roles[r].category].teaches}
     if _set(b.planning, "workload_hours_per_student") and "whole_class" not in _activities(sc, teaching):
         yield NoEffect("behaviour.planning.workload_hours_per_student", "no teaching role teaches a whole class")
+    if _set(b.planning, "structured_multiplier") and "structured_planning" not in acts:
+        yield NoEffect("behaviour.planning.structured_multiplier", "no timetable has structured planning")
+    leaders = {r for r in _used_roles(sc) if CATEGORY_INFO[sc.roles[r].category].leads_team}
+    if b.span_of_control.model_fields_set and not leaders:
+        for f in sorted(b.span_of_control.model_fields_set):
+            yield NoEffect(f"behaviour.span_of_control.{f}", "no team has a teacher-leader")
 
 
 def _workforce(sc: Scenario) -> Iterator[NoEffect]:

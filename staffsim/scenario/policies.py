@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from staffsim.scenario.frozen import Frozen
+from staffsim.scenario.leadership import SpanOfControl
 
 
 class Substitutes(Frozen):
@@ -35,7 +36,7 @@ class Substitutes(Frozen):
 
 
 CoverageStep = Literal["colleague_planning", "cancel_small_group", "combine_classes"]
-PlanningActivity = Literal["planning", "collaborative_planning"]
+PlanningActivity = Literal["planning", "collaborative_planning", "structured_planning"]
 
 
 class Coverage(Frozen):
@@ -127,6 +128,13 @@ class Planning(Frozen):
         "minutes per student a week, 5 h/week for six classes of 24, the order of the few hours a week teachers "
         "report for marking (OECD TALIS 2018); plausible range 0.02-0.06",
     )
+    structured_multiplier: float = Field(
+        1.25, ge=0, le=3, description="how much a minute of structured planning (timetable activity "
+        "structured_planning: deliverables, intellectual prep, student-work analysis) counts against a minute of "
+        "individual planning, both in the workload it absorbs and in the resource side of exhaustion. "
+        "Assumption: 1.25, after the Alliance pilots' lesson that extra planning time works when it is "
+        "structured (no study measures it per minute); plausible range 1.0-1.5",
+    )
 
 
 class Behaviour(Frozen):
@@ -134,3 +142,4 @@ class Behaviour(Frozen):
     interruptions: Interruptions
     needs: Needs
     planning: Planning = Planning()
+    span_of_control: SpanOfControl = SpanOfControl()

@@ -70,7 +70,11 @@ class Activity(IntEnum):
     INTERRUPTION = 10  # planning time eaten by an interruption
     ABSENT = 11  # the staff member was absent (or the position stood vacant)
     OVERTIME = 12  # work beyond the contract day; NOT part of the contract minutes
-    OFF_SITE = 13  # a part-time or external position's contract time on days (half days) it is not on site:
+    # individual planning with deliverables (intellectual prep, student-work analysis): weighs
+    # behaviour.planning.structured_multiplier times individual planning (docs/model.md §2.4.1, step 6); a
+    # contract column, appended after overtime so that the older columns keep their codes
+    PLANNING_STRUCTURED = 13
+    OFF_SITE = 14  # a part-time or external position's contract time on days (half days) it is not on site:
     # neither work nor rest (docs/model.md §2.4.10); appended last so no other column's code moves
 
     @property
@@ -88,6 +92,7 @@ PLANNED = {
     "online_lab": Activity.ONLINE_LAB,
     "planning": Activity.PLANNING_INDIVIDUAL,
     "collaborative_planning": Activity.PLANNING_COLLABORATIVE,
+    "structured_planning": Activity.PLANNING_STRUCTURED,
     "coaching_given": Activity.COACHING_GIVEN,
     "coaching_received": Activity.COACHING_RECEIVED,
     "duties": Activity.DUTIES,
@@ -96,7 +101,7 @@ PLANNED = {
 
 #: Blocks that put an adult in front of students, so an absence must be covered.
 INSTRUCTIONAL = (Activity.WHOLE_CLASS, Activity.SMALL_GROUP, Activity.ONLINE_LAB)
-PLANNING = (Activity.PLANNING_INDIVIDUAL, Activity.PLANNING_COLLABORATIVE)
+PLANNING = (Activity.PLANNING_INDIVIDUAL, Activity.PLANNING_COLLABORATIVE, Activity.PLANNING_STRUCTURED)
 TEACHING = (Activity.WHOLE_CLASS, Activity.SMALL_GROUP)
 
 LABELS = [a.label for a in Activity]

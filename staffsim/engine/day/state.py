@@ -15,6 +15,7 @@ from staffsim.engine.part_time import off_site_minutes
 from staffsim.engine.plan import Plan
 from staffsim.engine.sampling import absence_start_probability
 from staffsim.engine.workforce.positions import Positions
+from staffsim.scenario.vocabulary import Activity
 
 
 @dataclass(frozen=True)
@@ -30,8 +31,10 @@ class DayRules:
     run_groups: bool  # substitutes run the absentee's small groups
     group_size: int  # students per small group
     collaboration: float  # workload absorbed per minute of collaborative planning
+    structured: float | None  # workload absorbed per minute of structured planning (None: the plan has none)
     ahead_cap: np.ndarray  # (S,) most planning done ahead that carries forward: minus a week's workload
     has_leader: bool  # any teacher-leader in the school
+    coaching_lost: np.ndarray | None  # (S,) share of timetabled coaching lost to a leader's span (None: none)
     pool_idx: np.ndarray | None  # teams with no roster of their own (pull-out seats), or None
     full_seats: tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...]  # per weekday, everyone in:
     # (team seats, team seat-minutes, minutes per seat)
@@ -65,8 +68,11 @@ def day_rules(plan: Plan) -> DayRules:
         run_groups=subs.run_small_groups,
         group_size=sg.max_size,
         collaboration=sc.behaviour.planning.collaboration_multiplier,
+        structured=(sc.behaviour.planning.structured_multiplier
+                    if plan.minutes[:, :, Activity.PLANNING_STRUCTURED].any() else None),
         ahead_cap=-5.0 * plan.workload_minutes if on_site is None else -(plan.workload_minutes * on_site.sum(axis=0)),
         has_leader=bool(plan.is_leader.any()),
+        coaching_lost=None if plan.coaching_share is None else 1.0 - plan.coaching_share,
         pool_idx=pool if len(pool) else None,
         full_seats=tuple(full),
         rotation=sg.fill == "rotation",

@@ -130,23 +130,44 @@ def _team_terms(plan: Plan) -> dict:
     }
 
 
+def _planning_kept(M: np.ndarray, ir, planning) -> np.ndarray:
+    """(S,) workload absorbed by the planning an average day keeps; M's planning columns become what is kept.
+
+    Expected interruptions (`ir`: `behaviour.interruptions`) eat individual planning first, then structured,
+    then collaborative, as the day step does; `planning` is `behaviour.planning`.
+    """
+    IND, COL, STR = Activity.PLANNING_INDIVIDUAL, Activity.PLANNING_COLLABORATIVE, Activity.PLANNING_STRUCTURED
+    ind, col, st = M[:, IND], M[:, COL], M[:, STR]
+    if not st.any():
+        eaten = np.minimum(ir.per_planning_hour * (ind + col) / 60.0 * ir.mean_minutes, ind + col)
+        ind_kept = np.maximum(ind - eaten, 0.0)
+        col_kept = col - (eaten - (ind - ind_kept))
+        M[:, IND], M[:, COL] = ind_kept, col_kept
+        return ind_kept + planning.collaboration_multiplier * col_kept
+    total = ind + st + col
+    eaten = np.minimum(ir.per_planning_hour * total / 60.0 * ir.mean_minutes, total)
+    ind_kept = np.maximum(ind - eaten, 0.0)
+    rest = eaten - (ind - ind_kept)
+    st_kept = np.maximum(st - rest, 0.0)
+    col_kept = col - (rest - (st - st_kept))
+    M[:, IND], M[:, STR], M[:, COL] = ind_kept, st_kept, col_kept
+    return ind_kept + planning.collaboration_multiplier * col_kept + planning.structured_multiplier * st_kept
+
+
 def _typical_day(plan: Plan, weights: np.ndarray, d_full: np.ndarray, r_full: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(S,) demand and resource units of each position's average timetabled day with everyone in.
 
-    Expected interruptions eat planning (individual first); the workload planning kept does not absorb,
+    Expected interruptions eat planning (individual first: `_planning_kept`); the workload planning kept does not absorb,
     netted over the week as the carry does, is overtime. Used only to weight the initial staff's
     sensitivity by tenure (`stationary.incumbent_sensitivity_cdf`).
     """
     sc = plan.scenario
-    ir = sc.behaviour.interruptions
-    M = plan.minutes.mean(axis=0)
-    ind, col = M[:, Activity.PLANNING_INDIVIDUAL], M[:, Activity.PLANNING_COLLABORATIVE]
-    eaten = np.minimum(ir.per_planning_hour * (ind + col) / 60.0 * ir.mean_minutes, ind + col)
-    ind_kept = np.maximum(ind - eaten, 0.0)
-    col_kept = col - (eaten - (ind - ind_kept))
-    M = M.copy()
-    M[:, Activity.PLANNING_INDIVIDUAL], M[:, Activity.PLANNING_COLLABORATIVE] = ind_kept, col_kept
-    kept = ind_kept + sc.behaviour.planning.collaboration_multiplier * col_kept
+    M = plan.minutes.mean(axis=0)  # a new array, changed in place below
+    if plan.coaching_share is not None:  # a leader's coaching shared beyond the reference span (`engine/span.py`)
+        kept_coaching = M[:, Activity.COACHING_RECEIVED] * plan.coaching_share
+        M[:, Activity.PLANNING_INDIVIDUAL] += M[:, Activity.COACHING_RECEIVED] - kept_coaching
+        M[:, Activity.COACHING_RECEIVED] = kept_coaching
+    kept = _planning_kept(M, sc.behaviour.interruptions, sc.behaviour.planning)
     load = plan.workload_minutes if plan.on_site is None else plan.workload_minutes * plan.on_site.mean(axis=0)
     M[:, Activity.OVERTIME] = np.maximum(load - kept, 0.0)
     units = M @ weights
@@ -166,7 +187,7 @@ def _derive(plan: Plan) -> WorkforceConstants:
     static = p.static  # exhaustion changes nobody's behaviour
     rates = stationary_rates(p)
     none = np.zeros(p.experience.max_years + 1)
-    weights = np.column_stack(ex.column_weights(e))
+    weights = np.column_stack(ex.column_weights(e, sc.behaviour.planning.structured_multiplier))
     team = _team_terms(plan)
     external = np.array([sc.roles[r].external for r in plan.staff_role], dtype=bool)
     d = p.decision

@@ -23,8 +23,9 @@ Demands (dimensionless, one unit = a published reference level):
 overtime hours / 1.8 h (RAND 2024: 53 vs 44 h/week), coverage minutes / 45,
 students per instructional adult / 22 (NCES NTPS), colleagues' combined-class
 minutes per position / 50; times a seasonal multiplier.
-Resources: a base unit, individual planning kept / 45 min, collaborative
-planning / 45 min, coaching received / 45 min, share of teammates present.
+Resources: a base unit, individual planning kept / 45 min (structured planning
+weighs the structured multiplier times as much), collaborative planning / 45 min,
+coaching received / 45 min, share of teammates present.
 
 The functions are written in the floating-point order of the batch, so a test
 calling them on one day reproduces the simulated trajectory bit for bit.
@@ -39,10 +40,11 @@ from staffsim.scenario.vocabulary import N_ACTIVITIES, Activity
 
 
 # ----------------------------------------------------------------- weights (per scenario)
-def column_weights(p) -> tuple[np.ndarray, np.ndarray]:
+def column_weights(p, structured: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
     """(A,) weights over ledger columns turning a day's minutes into (demand, resource) units.
 
-    `p` is a `workforce_params.Exhaustion`.
+    `p` is a `workforce_params.Exhaustion`; a minute of structured planning weighs `structured`
+    (behaviour.planning.structured_multiplier) minutes of individual planning.
     """
     wd = np.zeros(N_ACTIVITIES)
     wd[Activity.OVERTIME] = p.overtime_weight / (60.0 * p.overtime_reference_hours)
@@ -50,6 +52,7 @@ def column_weights(p) -> tuple[np.ndarray, np.ndarray]:
     wr = np.zeros(N_ACTIVITIES)
     wr[Activity.PLANNING_INDIVIDUAL] = p.planning_weight / p.planning_reference_minutes
     wr[Activity.PLANNING_COLLABORATIVE] = p.collaboration_weight / p.planning_reference_minutes
+    wr[Activity.PLANNING_STRUCTURED] = structured * p.planning_weight / p.planning_reference_minutes
     wr[Activity.COACHING_RECEIVED] = p.coaching_weight / p.planning_reference_minutes
     return wd, wr
 

@@ -77,10 +77,10 @@ def planning_by_week(run: RunFolder, designs: list[str], opts: Options) -> Drawn
     t = rw[rw["category"].isin(TEACHER_CATEGORIES)]
     if t.empty or "planning_individual" not in t:
         raise Skip("no teachers' planning minutes in staff_weeks")
-    g = t.groupby(["scenario", "replication", "year", "week"], sort=False)[
-        ["planning_individual", "planning_collaborative", "present_days"]].sum().reset_index()
+    cols = [c for c in ("planning_individual", "planning_collaborative", "planning_structured") if c in t]
+    g = t.groupby(["scenario", "replication", "year", "week"], sort=False)[cols + ["present_days"]].sum().reset_index()
     g = g[g["present_days"] > 0]
-    g["hours"] = (g["planning_individual"] + g["planning_collaborative"]) / g["present_days"] * 5 / 60
+    g["hours"] = g[cols].sum(axis=1) / g["present_days"] * 5 / 60
     stats = rep_interval(g, ["scenario", "year", "week"], "hours")
     weeks = weeks_per_year(run, stats)
     years = int(stats["year"].max()) + 1

@@ -17,7 +17,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "Whole class": ("whole_class",),
     "Small group": ("small_group",),
     "Online lab": ("online_lab",),
-    "Planning alone": ("planning_individual",),
+    "Planning alone": ("planning_individual", "planning_structured"),
     "Team planning": ("planning_collaborative",),
     "Coaching": ("coaching_given", "coaching_received"),
     "Covering classes": ("coverage",),
