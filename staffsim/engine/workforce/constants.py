@@ -10,6 +10,7 @@ import numpy as np
 from staffsim.engine.plan import Plan
 from staffsim.engine.workforce import exhaustion as ex
 from staffsim.engine.workforce import hazards
+from staffsim.engine.workforce.pay import PayTerms, pay_terms
 from staffsim.engine.workforce.stationary import ExitRates, incumbent_sensitivity_cdf, stationary_rates
 from staffsim.scenario.calendar import MINUTES_PER_DAY
 from staffsim.scenario.vocabulary import CATEGORY_CODES, CATEGORY_NAMES, Activity
@@ -67,6 +68,7 @@ class WorkforceConstants:
     retire: np.ndarray  # (X+1,) probability of retiring at the end of the year
     rates: ExitRates  # the stationary staff: experience of the initial staff and of experienced hires
     role_mult: np.ndarray  # (categories,) hazard multiplier by role category
+    pay: PayTerms | None  # pay relative to the market, per position (None: every multiplier 1)
 
 
 _CONSTANTS: dict[int, tuple[weakref.ref[Plan], WorkforceConstants]] = {}
@@ -197,5 +199,6 @@ def _derive(plan: Plan) -> WorkforceConstants:
         retire=none if static else rates.retire,
         rates=rates,
         role_mult=np.array([p.decision.role_multiplier.get(name, 1.0) for name in CATEGORY_NAMES]),
+        pay=None if static else pay_terms(sc, plan.staff_role),
         **team,
     )
