@@ -110,7 +110,7 @@ def test_ten_percent_more_base_pay_lowers_teacher_turnover():
     """+10 % base pay: turnover falls 8-20 % relative (Hendricks: elasticity -0.8 to -2.0), more in years 1-3 than 20+.
 
     150 paired replications of the traditional design (about 3,000 teacher-years); measured with 400:
-    see docs/model.md §2.4.11.
+    see docs/model.md §2.4.10.
     """
     keys = ["turnover", "turnover_exp_1_3", "turnover_exp_20_plus"]
     base = _pooled(load_scenario("traditional"), keys, 150)

@@ -1,4 +1,4 @@
-"""Pay and retention: how a teacher's pay relative to the market scales their exit hazard (docs/model.md §2.4.11).
+"""Pay and retention: how a teacher's pay relative to the market scales their exit hazard (docs/model.md §2.4.10).
 
 Hendricks (2014), "Does it pay to pay teachers more? Evidence from Texas",
 Journal of Public Economics 109: the elasticity of teacher turnover with
@@ -28,7 +28,7 @@ SHIPPED_TEACHER_SALARY = 61600.0
 
 
 class PayResponse(Frozen):
-    """How pay relative to the market scales teachers' exit hazards (Hendricks 2014; docs/model.md §2.4.11)."""
+    """How pay relative to the market scales teachers' exit hazards (Hendricks 2014; docs/model.md §2.4.10)."""
 
     reference_salary: float = Field(
         SHIPPED_TEACHER_SALARY, gt=0, le=MAX_MONEY,

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from staffsim.scenario.frozen import Frozen
+from staffsim.scenario.mentoring import Mentoring
 
 
 class Substitutes(Frozen):
@@ -98,6 +99,10 @@ class Policies(Frozen):
     substitutes: Substitutes
     coverage: Coverage = Coverage()
     small_groups: SmallGroups = SmallGroups()
+    mentoring: Mentoring | None = Field(
+        None, description="mentoring and induction of novice teachers (docs/model.md §2.4.11). Default none: "
+        "novices are the national mix the published exit rates describe",
+    )
 
 
 class Absence(Frozen):

@@ -77,6 +77,10 @@ class Scenario(Frozen):
             if r not in self.roles:
                 out.append(Problem(("policies", "coverage", "protected_roles", k), f"unknown role {r!r}"
                                    f"{did_you_mean(r, self.roles)}", f"defined roles: {one_of(self.roles)}"))
+        mentor = self.policies.mentoring.mentor_role if self.policies.mentoring else None
+        if mentor is not None and mentor not in self.roles:
+            out.append(Problem(("policies", "mentoring", "mentor_role"), f"unknown role {mentor!r}"
+                               f"{did_you_mean(mentor, self.roles)}", f"defined roles: {one_of(self.roles)}"))
         return out
 
     def _student_total(self) -> list[Problem]:

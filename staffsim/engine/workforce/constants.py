@@ -10,6 +10,7 @@ import numpy as np
 from staffsim.engine.plan import Plan
 from staffsim.engine.workforce import exhaustion as ex
 from staffsim.engine.workforce import hazards
+from staffsim.engine.workforce.mentoring import MentoringTerms, mentoring_terms
 from staffsim.engine.workforce.pay import PayTerms, pay_terms
 from staffsim.engine.workforce.stationary import ExitRates, incumbent_sensitivity_cdf, stationary_rates
 from staffsim.scenario.calendar import MINUTES_PER_DAY
@@ -69,6 +70,7 @@ class WorkforceConstants:
     rates: ExitRates  # the stationary staff: experience of the initial staff and of experienced hires
     role_mult: np.ndarray  # (categories,) hazard multiplier by role category
     pay: PayTerms | None  # pay relative to the market, per position (None: every multiplier 1)
+    mentoring: MentoringTerms | None  # policies.mentoring per position (None: no mentoring section)
 
 
 _CONSTANTS: dict[int, tuple[weakref.ref[Plan], WorkforceConstants]] = {}
@@ -200,5 +202,6 @@ def _derive(plan: Plan) -> WorkforceConstants:
         rates=rates,
         role_mult=np.array([p.decision.role_multiplier.get(name, 1.0) for name in CATEGORY_NAMES]),
         pay=None if static else pay_terms(sc, plan.staff_role),
+        mentoring=mentoring_terms(sc, plan.staff_role, plan.staff_team),
         **team,
     )

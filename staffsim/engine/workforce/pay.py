@@ -1,4 +1,4 @@
-"""Pay relative to the market as a factor on each position's exit hazards (docs/model.md §2.4.11).
+"""Pay relative to the market as a factor on each position's exit hazards (docs/model.md §2.4.10).
 
 Teachers and teacher-leaders (the categories that count as teachers, Hendricks'
 2014 population) paid salary + supplement respond with the multiplier of

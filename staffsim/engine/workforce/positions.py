@@ -105,6 +105,8 @@ def refresh(c: WorkforceConstants, pos: Positions, idx: np.ndarray) -> None:
     m = np.where(pos.graduate[idx], p.residents.graduate_hazard_multiplier, 1.0) * c.role_mult[c.category[idx]]
     if c.pay is not None:
         m = m * c.pay.multiplier(idx, pos.exp[idx])
+    if c.mentoring is not None and not p.static:
+        m = m * c.mentoring.hazard_factor(idx, pos.exp[idx])
     pos.h_mult[idx] = m
     pos.c_mid[idx] = c.c_mid_band[b] * m
     pos.gain[idx] = p.exhaustion.gain_per_day * pos.sens[idx]
