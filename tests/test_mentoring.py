@@ -126,3 +126,16 @@ def test_btls_mentored_and_unmentored_first_year_exits():
     assert 0.06 <= on <= 0.10, on
     assert 0.13 <= off <= 0.19, off
     assert off > 1.5 * on
+
+
+def test_validate_names_mentoring_that_does_nothing():
+    from staffsim.scenario.effects import no_effect
+
+    data = small_scenario()
+    data["roles"]["coach"] = {"category": "teacher", "salary": 60000}
+    data["policies"]["mentoring"] = {"mentor_role": "coach"}
+    paths = [e.path for e in no_effect(scenario_from_dict(data))]
+    assert "policies.mentoring.mentor_role" in paths
+    data["policies"]["mentoring"] = {"provided": False, "mentor_minutes_per_week": 30}
+    paths = [e.path for e in no_effect(scenario_from_dict(data))]
+    assert "policies.mentoring.mentor_minutes_per_week" in paths

@@ -188,8 +188,9 @@ def calibration_variants(scenario: Scenario, seed: int, cohort_years: int, cohor
                            seed=seed + COHORT_SEED_OFFSET, years=cohort_years, replications=cohort_replications))
         novices = cohort_scenario(scenario, graduate_share=0.0)
         for point, provided, label in ((MENTORED_POINT, True, "mentored"), (UNMENTORED_POINT, False, "unmentored")):
-            out.append(Variant(f"{scenario.name}-{label}", point, mentoring_scenario(novices, provided).model_dump_json(),
-                               seed=seed + COHORT_SEED_OFFSET, years=1, replications=cohort_replications))
+            body = mentoring_scenario(novices, provided).model_dump_json()
+            out.append(Variant(f"{scenario.name}-{label}", point, body, seed=seed + COHORT_SEED_OFFSET, years=1,
+                               replications=cohort_replications))
     return out
 
 
@@ -352,7 +353,8 @@ def calibration_table(run_dir: Path) -> pd.DataFrame:
         g0, g1, o0, o1 = data.cohort
         df.attrs["cohort_survival"] = (float(g1.sum() / g0.sum()), float(o1.sum() / o0.sum()))
     if data.novices is not None:
-        df.attrs["novices"] = {k: (float(l.sum() / max(n.sum(), 1.0)), float(n.sum())) for k, (l, n) in data.novices.items()}
+        df.attrs["novices"] = {k: (float(left.sum() / max(n.sum(), 1.0)), float(n.sum()))
+                               for k, (left, n) in data.novices.items()}
     return df
 
 

@@ -58,7 +58,7 @@ def elasticity(years: np.ndarray | float, novice_elasticity: float, fade_years: 
 
 
 def hazard_multiplier(pay: np.ndarray | float, years: np.ndarray | float, p: PayResponse) -> np.ndarray:
-    """(pay / reference_salary) ** eps(years): the factor on the exit hazards of a teacher so paid (1 at the reference)."""
+    """(pay / reference_salary) ** eps(years): the factor on a teacher's exit hazards (1 at the reference)."""
     ratio = np.asarray(pay, dtype=float) / p.reference_salary
     return ratio ** elasticity(years, p.novice_elasticity, p.fade_years)
 
