@@ -127,3 +127,14 @@ def test_a_bigger_supplement_retains_teacher_leaders():
     rich = _pooled(load_scenario("team-based", {"roles.teacher_leader.supplement": 20000}), keys, 60)
     assert rich["turnover_teacher_leader"] < none["turnover_teacher_leader"] * 0.9, (none, rich)
     assert not math.isnan(rich["turnover_teacher_leader"])
+
+
+def test_a_scenario_in_other_money_states_its_reference_salary():
+    money = {"costs.currency": "EUR", "costs.substitute_day_rate": 120, "costs.long_term_sub_day_rate": 150,
+             "costs.cost_per_leaver": 15000}
+    data = small_scenario(**money)
+    with pytest.raises(InputError) as exc:
+        scenario_from_dict(data)
+    assert "workforce.pay.reference_salary" in str(exc.value.render())
+    data["workforce"] = {"pay": {"reference_salary": 45000}}
+    assert scenario_from_dict(data).workforce.pay.reference_salary == 45000
