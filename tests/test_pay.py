@@ -138,3 +138,15 @@ def test_a_scenario_in_other_money_states_its_reference_salary():
     assert "workforce.pay.reference_salary" in str(exc.value.render())
     data["workforce"] = {"pay": {"reference_salary": 45000}}
     assert scenario_from_dict(data).workforce.pay.reference_salary == 45000
+
+
+def test_a_bad_pay_value_exits_2_naming_the_field(tmp_path):
+    import yaml
+    from click.testing import CliRunner
+
+    from staffsim.cli import main
+
+    f = tmp_path / "s.yaml"
+    f.write_text(yaml.safe_dump(small_scenario(**{"workforce.pay.fade_years": -3})))
+    res = CliRunner().invoke(main, ["validate", str(f)])
+    assert res.exit_code == 2 and "workforce.pay.fade_years" in res.output, res.output
