@@ -209,7 +209,9 @@ def test_money_is_never_silently_mixed():
     assert costs.check_same_money([usd, scenario_from_dict({**priced(), "name": "b"})]) == "USD 2024"
     eur_costs = {"currency": "EUR", "price_year": 2023, "substitute_day_rate": 120, "long_term_sub_day_rate": 150,
                  "cost_per_leaver": 15000}
-    eur = scenario_from_dict({**priced(), "name": "eur", "costs": eur_costs})
+    base = priced()
+    pay = {**base.get("workforce", {}), "pay": {"reference_salary": 55000}}  # its market salary in EUR 2023
+    eur = scenario_from_dict({**base, "name": "eur", "costs": eur_costs, "workforce": pay})
     assert costs.pricing(eur).money == "EUR 2023"
     with pytest.raises(InputError) as exc:
         costs.check_same_money([usd, eur])

@@ -19,11 +19,13 @@ FIELDS = ("name", "kind", "direction", "label", "unit", "meaning", "family")
 
 @pytest.fixture(scope="module")
 def computed() -> dict[str, dict[str, float]]:
-    """Design -> metrics of one replication (one year) of every shipped design, each with a budget set."""
+    """Design -> metrics of one replication (one year) of every shipped design, each with a budget set and a
+    mentoring section (the metrics reported only then: budget_gap, mentoring time)."""
     out = {}
     for name in SHIPPED:
         data, _ = read_scenario_dict(SCENARIOS / f"{name}.yaml")
-        out[name] = compute_metrics(simulate(scenario_from_dict({**data, "budget": 2_000_000}), 1))
+        policies = {**data["policies"], "mentoring": {"provided": False}}
+        out[name] = compute_metrics(simulate(scenario_from_dict({**data, "budget": 2_000_000, "policies": policies}), 1))
     return out
 
 

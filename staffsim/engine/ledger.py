@@ -26,6 +26,8 @@ EVENT_KINDS = (
     "move",  # year-end decision: moved to another school (value: completed years of experience)
     "leave",  # year-end decision: left teaching (value: completed years of experience)
     "promotion",  # a resident (other) was hired into an open teacher position (staff) at year end
+    "mentoring",  # a mentor (staff) met a mentee (other), giving up planning (value: minutes)
+    "induction_release",  # a mentee (staff) was released from planning for induction (value: minutes)
 )
 EVENT_CODES = {k: i for i, k in enumerate(EVENT_KINDS)}
 

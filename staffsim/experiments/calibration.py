@@ -17,9 +17,14 @@ ln S_graduates / ln S_others is compared with ln 0.82 / ln 0.72 = 0.60, which is
 the same at every horizon under proportional hazards. staffsim models one
 school, so "still in the district" is read as "still in the same position".
 
-Both run through the runner as one "calibrate" run folder: the scenario is
+The BTLS mentoring pair (8 % vs 16 % of first-year teachers with and without a
+mentor not teaching the next year, NCES 2011-318) is checked by two one-year
+variants of the same cohort, mentoring provided and not (`mentoring_cohort`).
+
+All run through the runner as one "calibrate" run folder: the scenario is
 variant 0 (point 0), the cohort experiment variant 1 (point 1, its own seed
-`seed + COHORT_SEED_OFFSET`, years and replications). Besides the metrics the
+`seed + COHORT_SEED_OFFSET`, years and replications), the mentoring pair
+variants 2 and 3 (one year, the cohort's seed and replications). Besides the metrics the
 runner stores per replication the counts behind the rates (`TABLES`), and
 `calibration_table` aggregates them from the stored parts.
 """
@@ -27,7 +32,7 @@ runner stores per replication the counts behind the rates (`TABLES`), and
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -35,6 +40,8 @@ import numpy as np
 import pandas as pd
 
 from staffsim.experiments import runs, store
+from staffsim.experiments.mentoring_cohort import (MENTORED_POINT, NOVICE_COLUMNS, UNMENTORED_POINT,
+                                                   mentoring_scenario)
 from staffsim.experiments.runner import RunOptions, Variant
 from staffsim.experiments.stats import ratio_interval, t_interval
 from staffsim.metrics import workforce as wf
@@ -68,6 +75,9 @@ def _pct(v: float) -> str:
 
 
 NCES = "NCES Teacher Follow-up Survey 2012-13, table 2"
+BTLS = "NCES BTLS 2011-318 (first-year mentor: 8 % vs 16 % not teaching the next year)"
+#: Targets read off the mentoring pair: key -> run-folder point.
+MENTORING_POINTS = {"mentored": MENTORED_POINT, "unmentored": UNMENTORED_POINT}
 _BANDS = (("exp_1_3", "1-3"), ("exp_4_9", "4-9"), ("exp_10_19", "10-19"), ("exp_20_plus", "20+"))
 _MOVERS = (0.125, 0.117, 0.056, 0.054)
 _LEAVERS = (0.071, 0.068, 0.059, 0.114)
@@ -104,6 +114,10 @@ def _targets() -> list[Target]:
         Target("residency", "residency graduates' exit hazard / other novices'", math.log(0.82) / math.log(0.72),
                0.45, 0.75, "ratio", "IES/NCEE 2015-4015: 82 % vs 72 % still in district", "cohort",
                published="0.60 (82 vs 72 %)"),
+        Target("mentored", "first-year teachers with a mentor leaving teaching", 0.08, 0.06, 0.10, "share",
+               BTLS, "cohort"),
+        Target("unmentored", "first-year teachers without a mentor leaving teaching", 0.16, 0.13, 0.19, "share",
+               BTLS, "cohort"),
     ]
     return t
 
@@ -151,6 +165,7 @@ TABLES = {
     "cohort_counts": f"{__name__}:turnover_counts",
     "burnout": f"{__name__}:burnout_table",
     "cohort_survival": f"{__name__}:survival_table",
+    "novices": "staffsim.experiments.mentoring_cohort:novice_table",
 }
 
 
@@ -166,11 +181,16 @@ def cohort_scenario(scenario: Scenario, graduate_share: float = 0.5) -> Scenario
 
 
 def calibration_variants(scenario: Scenario, seed: int, cohort_years: int, cohort_replications: int) -> list[Variant]:
-    """The scenario (point 0) and, unless `cohort_years` is 0, its cohort experiment (point 1)."""
+    """The scenario (point 0) and, unless `cohort_years` is 0, its cohort experiment (point 1) and mentoring pair."""
     out = [Variant(scenario.name, 0, scenario.model_dump_json())]
     if cohort_years > 0:
         out.append(Variant(f"{scenario.name}-cohort", 1, cohort_scenario(scenario).model_dump_json(),
                            seed=seed + COHORT_SEED_OFFSET, years=cohort_years, replications=cohort_replications))
+        novices = cohort_scenario(scenario, graduate_share=0.0)
+        for point, provided, label in ((MENTORED_POINT, True, "mentored"), (UNMENTORED_POINT, False, "unmentored")):
+            body = mentoring_scenario(novices, provided).model_dump_json()
+            out.append(Variant(f"{scenario.name}-{label}", point, body, seed=seed + COHORT_SEED_OFFSET, years=1,
+                               replications=cohort_replications))
     return out
 
 
@@ -246,6 +266,7 @@ class _Replications:
     burnout: pd.DataFrame  # burned_out, teachers
     cohort: tuple[np.ndarray, ...] | None  # graduates, graduates_kept, others, others_kept
     seed: int
+    novices: dict[str, tuple[np.ndarray, np.ndarray]] | None = None  # mentoring target -> (left, first-year)
 
 
 def replications_at(counts: pd.DataFrame, metrics: pd.DataFrame, burnout: pd.DataFrame, point: int, n: int,
@@ -262,12 +283,20 @@ def replications_at(counts: pd.DataFrame, metrics: pd.DataFrame, burnout: pd.Dat
 
 def _read(run_dir: Path, manifest: dict) -> _Replications:
     n = int(manifest["replications"])
-    cohort = None
+    cohort = novices = None
     if int(manifest["cohort_years"]) > 0:
-        surv = _rows(store.read_table(run_dir, "cohort_survival"), 1, int(manifest["cohort_replications"]))
+        n_c = int(manifest["cohort_replications"])
+        surv = _rows(store.read_table(run_dir, "cohort_survival"), 1, n_c)
         cohort = tuple(_column(surv, c, 0.0) for c in SURVIVAL)
-    return replications_at(store.read_table(run_dir, "cohort_counts"), store.read_table(run_dir, "metrics"),
+        table = store.read_table(run_dir, "novices")
+        if not table.empty and set(MENTORING_POINTS.values()) <= set(table["point"]):
+            novices = {}
+            for key, point in MENTORING_POINTS.items():
+                rows = _rows(table, point, n_c)
+                novices[key] = tuple(_column(rows, c, 0.0) for c in reversed(NOVICE_COLUMNS))
+    data = replications_at(store.read_table(run_dir, "cohort_counts"), store.read_table(run_dir, "metrics"),
                            store.read_table(run_dir, "burnout"), 0, n, int(manifest["seed"]), cohort)
+    return replace(data, novices=novices)
 
 
 def estimate(t: Target, data: _Replications) -> tuple[float, float, float] | None:
@@ -278,6 +307,8 @@ def estimate(t: Target, data: _Replications) -> tuple[float, float, float] | Non
         return t_interval(_column(data.metrics, t.metric, np.nan))
     if t.kind == "burnout":
         return ratio_interval(_column(data.burnout, "burned_out", 0.0), _column(data.burnout, "teachers", 0.0))
+    if t.key in MENTORING_POINTS:
+        return None if data.novices is None else ratio_interval(*data.novices[t.key])
     if data.cohort is None:
         return None
     return (log_survival_ratio(*data.cohort), *_bootstrap_interval(data.cohort, data.seed))
@@ -321,6 +352,9 @@ def calibration_table(run_dir: Path) -> pd.DataFrame:
     if data.cohort is not None:
         g0, g1, o0, o1 = data.cohort
         df.attrs["cohort_survival"] = (float(g1.sum() / g0.sum()), float(o1.sum() / o0.sum()))
+    if data.novices is not None:
+        df.attrs["novices"] = {k: (float(left.sum() / max(n.sum(), 1.0)), float(n.sum()))
+                               for k, (left, n) in data.novices.items()}
     return df
 
 
@@ -357,5 +391,8 @@ def format_table(df: pd.DataFrame) -> str:
         sg, so = a["cohort_survival"]
         lines.append(f"cohort experiment ({a['cohort_years']} years, early-career staff, half residency graduates): "
                      f"{_pct(sg)} of graduates vs {_pct(so)} of other novices still in post")
+    if "novices" in a:
+        lines.append("mentoring pair (1 year, the same early-career cohort, no graduates): " + ", ".join(
+            f"{k} {_pct(v)} of {n:.0f} first-year teachers left teaching" for k, (v, n) in a["novices"].items()))
     lines.append("ok: the estimate lies within the target's tolerance band (see docs/model.md, Calibration)")
     return "\n".join(lines)

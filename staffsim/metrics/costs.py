@@ -52,6 +52,7 @@ import numpy as np
 
 from staffsim.metrics.metric import LOWER, NEITHER, Kind, Metric, declare
 from staffsim.scenario.on_site import EVERY_DAY
+from staffsim.scenario.pay import salary_at
 from staffsim.scenario.school import Role
 from staffsim.scenario.schema import Scenario
 from staffsim.errors import InputError
@@ -85,16 +86,7 @@ class RolePay:
 
     def salary_at(self, experience: np.ndarray) -> np.ndarray:
         """Salary for each experience value (NaN -> the flat salary)."""
-        exp = np.asarray(experience, dtype=float)
-        out = np.full(exp.shape, self.salary, dtype=float)
-        if self.schedule is None:
-            return out
-        steps = np.array([k for k, _ in self.schedule], dtype=float)
-        pay = np.array([v for _, v in self.schedule], dtype=float)
-        known = np.isfinite(exp)
-        idx = np.searchsorted(steps, exp[known], side="right") - 1
-        out[known] = pay[np.clip(idx, 0, len(pay) - 1)]
-        return out
+        return salary_at(self.salary, self.schedule, experience)
 
 
 @dataclass(frozen=True)

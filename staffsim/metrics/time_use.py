@@ -13,7 +13,7 @@ from functools import partial
 
 import numpy as np
 
-from staffsim.engine.ledger import Ledger
+from staffsim.engine.ledger import EVENT_CODES, Ledger
 from staffsim.metrics.metric import HIGHER, LOWER, NEITHER, Kind, Metric, declare
 from staffsim.scenario.vocabulary import PLANNING, Activity
 
@@ -50,7 +50,25 @@ def time_use_metrics(ledger: Ledger) -> dict[str, float]:
     out["total_work_hours_per_week"] = L.contract_minutes * 5 / 60 + out["overtime_hours_per_week"]
     out["coverage_hours_per_week"] = _per_teacher_week(L, td, (A.COVERAGE,))
     out["coaching_received_hours_per_week"] = _per_teacher_week(L, td, (A.COACHING_RECEIVED,))
+    out.update(mentoring_metrics(L))
     return out
+
+
+def mentoring_metrics(ledger: Ledger) -> dict[str, float]:
+    """Mentor time given and induction release taken, school hours per week; only under a mentoring section.
+
+    Read from the "mentoring" and "induction_release" events (minutes each); a ledger whose scenario has no
+    `policies.mentoring` reports neither (so designs without mentoring keep their metric set).
+    """
+    sc = ledger.config
+    if sc is None or getattr(sc.policies, "mentoring", None) is None:
+        return {}
+    ev = ledger.events
+    weeks = ledger.minutes.shape[0] / 5
+    given = ev[ev[:, 1] == EVENT_CODES["mentoring"], 4].sum()
+    released = ev[ev[:, 1] == EVENT_CODES["induction_release"], 4].sum()
+    return {"mentoring_given_hours_per_week": float(given / 60 / weeks) if weeks else float("nan"),
+            "induction_release_hours_per_week": float(released / 60 / weeks) if weeks else float("nan")}
 
 
 
@@ -76,4 +94,12 @@ TIME_USE_METRICS: dict[str, Metric] = declare(
                     "cancelled), per teacher"),
     _metric(name="coaching_received_hours_per_week", direction=HIGHER, label="Coaching received",
             meaning="coaching received that took place (its coach in school), per teacher"),
+    _metric(name="mentoring_given_hours_per_week", direction=NEITHER, label="Mentor time given",
+            unit="hours per week, whole school",
+            meaning="mentors' planning time spent with novice mentees (policies.mentoring), school total; "
+                    "reported only when the design has a mentoring section"),
+    _metric(name="induction_release_hours_per_week", direction=NEITHER, label="Induction release time",
+            unit="hours per week, whole school",
+            meaning="mentees' planning time released for induction with their mentor (policies.mentoring), "
+                    "school total; reported only when the design has a mentoring section"),
 )

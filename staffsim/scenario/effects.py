@@ -90,6 +90,21 @@ def _policies(sc: Scenario) -> Iterator[NoEffect]:
     if "small_group" not in acts:
         for f in sorted(sg.model_fields_set):
             yield NoEffect(f"policies.small_groups.{f}", "no timetable has a small group")
+    yield from _mentoring(sc)
+
+
+def _mentoring(sc: Scenario) -> Iterator[NoEffect]:
+    """Mentoring time that never moves: no team has the mentor role, or mentoring is not provided."""
+    m = sc.policies.mentoring
+    if m is None:
+        return
+    if m.provided and m.mentor_role not in _used_roles(sc):
+        yield NoEffect("policies.mentoring.mentor_role", "no team has a member with this role: nobody mentors "
+                       "(the mentees' hazard multiplier still applies)")
+    if not m.provided:
+        for f in ("mentor_role", "mentor_minutes_per_week", "release_minutes_per_week", "mentored_hazard_multiplier"):
+            if _set(m, f):
+                yield NoEffect(f"policies.mentoring.{f}", "mentoring is not provided (provided: false)")
 
 
 def _behaviour(sc: Scenario) -> Iterator[NoEffect]:

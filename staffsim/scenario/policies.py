@@ -8,6 +8,7 @@ from pydantic import Field, field_validator, model_validator
 
 from staffsim.scenario.frozen import Frozen
 from staffsim.scenario.leadership import SpanOfControl
+from staffsim.scenario.mentoring import Mentoring
 
 
 class Substitutes(Frozen):
@@ -99,6 +100,10 @@ class Policies(Frozen):
     substitutes: Substitutes
     coverage: Coverage = Coverage()
     small_groups: SmallGroups = SmallGroups()
+    mentoring: Mentoring | None = Field(
+        None, description="mentoring and induction of novice teachers (docs/model.md §2.4.12). Default none: "
+        "novices are the national mix the published exit rates describe",
+    )
 
 
 class Absence(Frozen):

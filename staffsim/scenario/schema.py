@@ -48,7 +48,7 @@ class Scenario(Frozen):
 
     @model_validator(mode="after")
     def _cross_references(self) -> "Scenario":
-        problems = self._references() + self._student_total() + self._inside_contract_day()
+        problems = self._references() + self._student_total() + self._inside_contract_day() + self._pay_money()
         problems += [p for p in check_contract(self) if not p.warning]
         if problems:
             raise Problems(problems)
@@ -77,7 +77,21 @@ class Scenario(Frozen):
             if r not in self.roles:
                 out.append(Problem(("policies", "coverage", "protected_roles", k), f"unknown role {r!r}"
                                    f"{did_you_mean(r, self.roles)}", f"defined roles: {one_of(self.roles)}"))
+        mentor = self.policies.mentoring.mentor_role if self.policies.mentoring else None
+        if mentor is not None and mentor not in self.roles:
+            out.append(Problem(("policies", "mentoring", "mentor_role"), f"unknown role {mentor!r}"
+                               f"{did_you_mean(mentor, self.roles)}", f"defined roles: {one_of(self.roles)}"))
         return out
+
+    def _pay_money(self) -> list[Problem]:
+        """The pay reference salary's default is US dollars: a scenario in other money must state it."""
+        c, pay = self.costs, self.workforce.pay
+        if (c.currency, c.price_year) == ("USD", 2024) or "reference_salary" in pay.model_fields_set:
+            return []
+        return [Problem(("workforce", "pay", "reference_salary"), f"costs are stated in {c.currency} {c.price_year}, "
+                        f"but the default reference salary ({pay.reference_salary:,.0f}) is US dollars",
+                        f"give workforce.pay.reference_salary in {c.currency} {c.price_year} (the market salary "
+                        "at which the published exit rates apply)")]
 
     def _student_total(self) -> list[Problem]:
         served = sum(t.students * t.count for t in self.teams)

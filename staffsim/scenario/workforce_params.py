@@ -6,6 +6,7 @@ from __future__ import annotations
 from pydantic import Field, field_validator, model_validator
 
 from staffsim.scenario.frozen import Frozen
+from staffsim.scenario.pay import PayResponse
 from staffsim.scenario.vocabulary import RoleCategory
 
 
@@ -329,3 +330,4 @@ class Workforce(Frozen):
     experience: ExperienceSpec = ExperienceSpec()
     retirement: Retirement = Retirement()
     residents: Residents = Residents()
+    pay: PayResponse = PayResponse()

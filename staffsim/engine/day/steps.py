@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from staffsim.engine.day.coverage import coverage
+from staffsim.engine.day.mentoring import mentoring
 from staffsim.engine.day.partners import partner_coaching
 from staffsim.engine.day.planning import coaching, interruptions, workload
 from staffsim.engine.day.small_groups import small_groups
@@ -15,8 +16,8 @@ DayStep = Callable[[DayContext, DayState], None]
 
 #: The order matters: coverage takes planning before interruptions eat what is left, overtime is
 #: workload minus the planning kept, and small groups meet with the seats left after coverage.
-DAY_STEPS: tuple[DayStep, ...] = (absences, substitutes, coverage, coaching, partner_coaching, interruptions, workload,
-                                small_groups)
+DAY_STEPS: tuple[DayStep, ...] = (absences, substitutes, coverage, coaching, partner_coaching, mentoring, interruptions,
+                                workload, small_groups)
 
 
 def new_day(ctx: DayContext, day: int, d: int) -> DayState:

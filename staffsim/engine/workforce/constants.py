@@ -10,6 +10,8 @@ import numpy as np
 from staffsim.engine.plan import Plan
 from staffsim.engine.workforce import exhaustion as ex
 from staffsim.engine.workforce import hazards
+from staffsim.engine.workforce.mentoring import MentoringTerms, mentoring_terms
+from staffsim.engine.workforce.pay import PayTerms, pay_terms
 from staffsim.engine.workforce.stationary import ExitRates, incumbent_sensitivity_cdf, stationary_rates
 from staffsim.scenario.calendar import MINUTES_PER_DAY
 from staffsim.scenario.vocabulary import CATEGORY_CODES, CATEGORY_NAMES, Activity
@@ -67,6 +69,8 @@ class WorkforceConstants:
     retire: np.ndarray  # (X+1,) probability of retiring at the end of the year
     rates: ExitRates  # the stationary staff: experience of the initial staff and of experienced hires
     role_mult: np.ndarray  # (categories,) hazard multiplier by role category
+    pay: PayTerms | None  # pay relative to the market, per position (None: every multiplier 1)
+    mentoring: MentoringTerms | None  # policies.mentoring per position (None: no mentoring section)
     # part-time and external positions (engine/part_time.py)
     is_external: np.ndarray | None = None  # (S,) bool: held under an external engagement (None: no such position)
     off_days: bool = False  # some position has days wholly off site (neither work nor rest)
@@ -224,6 +228,8 @@ def _derive(plan: Plan) -> WorkforceConstants:
         retire=none if static else rates.retire,
         rates=rates,
         role_mult=np.array([p.decision.role_multiplier.get(name, 1.0) for name in CATEGORY_NAMES]),
+        pay=None if static else pay_terms(sc, plan.staff_role),
+        mentoring=mentoring_terms(sc, plan.staff_role, plan.staff_team),
         is_external=external if external.any() else None,
         off_days=plan.on_site is not None and bool((plan.on_site == 0).any()),
         contract_minutes=plan.contract_minutes,

@@ -29,7 +29,7 @@ class Positions:
     band: np.ndarray  # experience band (0..3)
     c_mid: np.ndarray  # daily mid-year resignation hazard at the reference exhaustion
     gain: np.ndarray  # a: exhaustion gain per unit of demand and day
-    h_mult: np.ndarray  # exit-hazard multiplier (graduate, role)
+    h_mult: np.ndarray  # exit-hazard multiplier (graduate, role, pay, mentoring)
     abs_mult: np.ndarray  # factor on the absence start probability (exhaustion as of the last batch)
     leaving: np.ndarray  # bool: has resigned, serving notice
     cohort: np.ndarray  # bool: in post since the start of the year
@@ -103,6 +103,10 @@ def refresh(c: WorkforceConstants, pos: Positions, idx: np.ndarray) -> None:
     b = experience_band(pos.exp[idx])
     pos.band[idx] = b
     m = np.where(pos.graduate[idx], p.residents.graduate_hazard_multiplier, 1.0) * c.role_mult[c.category[idx]]
+    if c.pay is not None:
+        m = m * c.pay.multiplier(idx, pos.exp[idx])
+    if c.mentoring is not None and not p.static:
+        m = m * c.mentoring.hazard_factor(idx, pos.exp[idx])
     pos.h_mult[idx] = m
     pos.c_mid[idx] = c.c_mid_band[b] * m
     pos.gain[idx] = p.exhaustion.gain_per_day * pos.sens[idx]
