@@ -12,6 +12,7 @@ from staffsim.engine.day.planning import coaching
 from staffsim.engine.day.staffing import absences
 from staffsim.engine.plan import compile_plan
 from staffsim.engine.simulate import simulate
+from staffsim.metrics.registry import compute_metrics
 from staffsim.engine.streams import replication_seed
 from staffsim.errors import InputError
 from staffsim.scenario.levers import apply_levers
@@ -87,11 +88,13 @@ def test_a_leader_of_eight_teachers_coaches_each_less_and_works_longer_than_a_le
     """CRN-paired, 12 replications: coaching per teacher falls by about half (reference 4 / span 8: the
     ratio must be below 0.6) and leader overtime rises by most of the 2 h a week added (at least 1.5 h)."""
     four, eight = team_based(4), team_based(8)
-    coach, overtime = [], []
+    coach, overtime, metric = [], [], []
     for r in range(12):
         a, b = (simulate(sc, replication_seed(1, r)) for sc in (four, eight))
         coach.append((per_week(a, CREC, "teacher"), per_week(b, CREC, "teacher")))
         overtime.append((per_week(a, Activity.OVERTIME, "teacher_leader"), per_week(b, Activity.OVERTIME, "teacher_leader")))
-    coach, overtime = np.array(coach), np.array(overtime)
+        metric.append([compute_metrics(L)["leader_overtime_hours_per_week"] for L in (a, b)])
+    coach, overtime, metric = np.array(coach), np.array(overtime), np.array(metric)
     assert coach[:, 1].mean() < 0.6 * coach[:, 0].mean()
     assert (overtime[:, 1] - overtime[:, 0]).mean() > 1.5
+    assert (metric[:, 1] - metric[:, 0]).mean() > 1.5  # the reported metric shows it too

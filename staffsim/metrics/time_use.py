@@ -15,7 +15,7 @@ import numpy as np
 
 from staffsim.engine.ledger import EVENT_CODES, Ledger
 from staffsim.metrics.metric import HIGHER, LOWER, NEITHER, Kind, Metric, declare
-from staffsim.scenario.vocabulary import PLANNING, Activity
+from staffsim.scenario.vocabulary import CATEGORY_CODES, PLANNING, Activity
 
 A = Activity
 
@@ -50,8 +50,23 @@ def time_use_metrics(ledger: Ledger) -> dict[str, float]:
     out["total_work_hours_per_week"] = L.contract_minutes * 5 / 60 + out["overtime_hours_per_week"]
     out["coverage_hours_per_week"] = _per_teacher_week(L, td, (A.COVERAGE,))
     out["coaching_received_hours_per_week"] = _per_teacher_week(L, td, (A.COACHING_RECEIVED,))
+    out.update(leader_metrics(L))
     out.update(mentoring_metrics(L))
     return out
+
+
+def leader_metrics(ledger: Ledger) -> dict[str, float]:
+    """Teacher-leaders' overtime, hours per leader per week worked; only in designs with a teacher-leader.
+
+    The cost of a leader's span of control (`behaviour.span_of_control`): a leader of more teachers than the
+    reference carries more workload, which shows here. Designs with no teacher-leader report nothing (so their
+    metric set stays as it was).
+    """
+    leaders = ledger.staff_category == CATEGORY_CODES["teacher_leader"]
+    if not leaders.any():
+        return {}
+    days = teacher_days(ledger) & leaders[None, :]
+    return {"leader_overtime_hours_per_week": _per_teacher_week(ledger, days, (A.OVERTIME,))}
 
 
 def mentoring_metrics(ledger: Ledger) -> dict[str, float]:
@@ -94,6 +109,11 @@ TIME_USE_METRICS: dict[str, Metric] = declare(
                     "cancelled), per teacher"),
     _metric(name="coaching_received_hours_per_week", direction=HIGHER, label="Coaching received",
             meaning="coaching received that took place (its coach in school), per teacher"),
+    _metric(name="leader_overtime_hours_per_week", direction=LOWER, label="Teacher-leaders' overtime",
+            unit="hours per week per teacher-leader",
+            meaning="planning workload beyond the contract day, per teacher-leader (it grows with the number of "
+                    "teachers a leader leads beyond behaviour.span_of_control.reference_teachers); reported only "
+                    "when the design has a teacher-leader"),
     _metric(name="mentoring_given_hours_per_week", direction=NEITHER, label="Mentor time given",
             unit="hours per week, whole school",
             meaning="mentors' planning time spent with novice mentees (policies.mentoring), school total; "
