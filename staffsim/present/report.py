@@ -49,6 +49,7 @@ GENERATOR = "staffsim report"  # in <meta name="generator">: a report.html with 
 HEADLINE: dict[str, tuple[str, ...]] = {
     "Teachers' time": ("scheduled_planning_hours_per_week", "planning_hours_per_week",
                        "collaborative_planning_hours_per_week", "coverage_hours_per_week", "overtime_hours_per_week",
+                       "leader_overtime_hours_per_week",
                        "total_work_hours_per_week", "mentoring_given_hours_per_week",
                        "induction_release_hours_per_week"),
     "Students": ("small_group_minutes_per_student_per_week", "needs_served_share", "students_per_adult", "reach_share"),
