@@ -148,6 +148,8 @@ def _bounds(run: RunFolder) -> dict[str, tuple[float, float]]:
 
 
 def _cell(mean: float, lo: float, hi: float, metric: str, bounds: tuple[float, float]) -> dict[str, str]:
+    if np.isnan(mean):  # a metric this design does not report (no teacher-leader, no mentoring section)
+        return {"value": format_value(mean, metric, compact=True), "ci": "not in this design"}
     lo, hi = max(lo, bounds[0]), min(hi, bounds[1])
     if not hi - lo > 1e-9 * max(1.0, abs(mean)):
         return {"value": format_value(mean, metric, compact=True), "ci": "the same in every run"}
