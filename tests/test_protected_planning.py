@@ -25,7 +25,7 @@ def _protect(seed: int):
     rng = random.Random(1000 + seed)
     base = generated(seed)
     data = base.model_dump(mode="json")
-    data["policies"]["coverage"]["protected"] = rng.sample(["planning", "collaborative_planning"], rng.randint(0, 2))
+    data["policies"]["coverage"]["protected"] = rng.sample(["planning", "collaborative_planning", "structured_planning"], rng.randint(0, 3))
     data["policies"]["coverage"]["protected_roles"] = rng.sample(sorted(data["roles"]), rng.randint(0, 2))
     return base, scenario_from_dict(data)
 
