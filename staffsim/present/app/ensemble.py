@@ -55,9 +55,26 @@ def drawn(ens: Ensemble, replications: int, seed: int) -> tuple[Draw, ...]:
     return tuple(out)
 
 
+#: (fit folder, label, scenario JSON) -> the problems `check_family` found (a design checked once, not per change)
+_CHECKED: dict[tuple[str, str, str], tuple[str, ...]] = {}
+
+
 def check_designs(ens: Ensemble, variants: Sequence[Variant]) -> None:
     """Every design is of the school the ensemble was fitted to and takes its parameters (else InputError)."""
-    check_family(ens, [(v.label, Scenario.model_validate_json(v.scenario_json)) for v in variants])
+    problems: list[str] = []
+    for v in variants:
+        key = (str(ens.path), v.label, v.scenario_json)
+        if key not in _CHECKED:
+            if len(_CHECKED) > 256:
+                _CHECKED.clear()
+            try:
+                check_family(ens, [(v.label, Scenario.model_validate_json(v.scenario_json))])
+                _CHECKED[key] = ()
+            except InputError as exc:
+                _CHECKED[key] = tuple(exc.problems)
+        problems += _CHECKED[key]
+    if problems:
+        raise InputError("--ensemble", problems)
 
 
 @lru_cache(maxsize=256)

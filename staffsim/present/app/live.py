@@ -81,16 +81,19 @@ async def stream(job: Job, pool: Executor | None) -> AsyncIterator[dict[str, Any
     futures = [loop.run_in_executor(pool, fn, *args) for _, fn, args in tasks]
     phase = {id(f): ph for f, (ph, _, _) in zip(futures, tasks)}
     frames: dict[str, list[pd.DataFrame]] = {"seeds": [], "ensemble": []}
-    last, n = 0.0, 0
+    last, wait, n = 0.0, EVERY, 0
     try:
         for done in asyncio.as_completed([_tagged(f) for f in futures]):
             key, frame = await done
             frames[phase[key]].append(frame)
             n += 1
-            # a summary costs tens of ms: at most one every EVERY seconds, plus the first full set and the last
-            if n == len(tasks) or n == len(job.variants) or time.monotonic() - last >= EVERY:
+            # a summary costs 50-400 ms of this process's time, which the workers need too: at most one every
+            # EVERY seconds or three times its own cost, whichever is longer, plus the first full set and the last
+            if n == len(tasks) or n == len(job.variants) or time.monotonic() - last >= wait:
+                t = time.monotonic()
                 yield summary_event(frames, job, n, len(tasks))
                 last = time.monotonic()
+                wait = max(EVERY, 3 * (last - t))
     finally:
         for f in futures:
             f.cancel()
