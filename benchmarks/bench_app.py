@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import socket
@@ -68,9 +69,9 @@ def one_run(base: str, spec: dict) -> dict[str, float]:
                 continue
             ev = json.loads(line[6:])
             now = time.perf_counter() - t0
-            if first != first and all(c["value"] is not None for c in ev["rows"][0]["cells"]):
+            if math.isnan(first) and all(c["value"] is not None for c in ev["rows"][0]["cells"]):
                 first = now
-            if ev.get("phase", "seeds") == "seeds" and ev["done"] == ev["total"]:
+            if math.isnan(seeds) and ev["done"] >= ev.get("seeds_total", ev["total"]):
                 seeds = now
     return {"first": first, "seeds": seeds, "all": time.perf_counter() - t0}
 

@@ -82,14 +82,15 @@ async def stream(job: Job, pool: Executor | None) -> AsyncIterator[dict[str, Any
     phase = {id(f): ph for f, (ph, _, _) in zip(futures, tasks)}
     frames: dict[str, list[pd.DataFrame]] = {"seeds": [], "ensemble": []}
     last, wait, n = 0.0, EVERY, 0
+    milestones = {len(job.variants), job.replications * len(job.variants), len(tasks)}  # first set, seed-only, all
     try:
         for done in asyncio.as_completed([_tagged(f) for f in futures]):
             key, frame = await done
             frames[phase[key]].append(frame)
             n += 1
             # a summary costs 50-400 ms of this process's time, which the workers need too: at most one every
-            # EVERY seconds or three times its own cost, whichever is longer, plus the first full set and the last
-            if n == len(tasks) or n == len(job.variants) or time.monotonic() - last >= wait:
+            # EVERY seconds or three times its own cost, whichever is longer, and at every milestone
+            if n in milestones or time.monotonic() - last >= wait:
                 t = time.monotonic()
                 yield summary_event(frames, job, n, len(tasks))
                 last = time.monotonic()

@@ -78,7 +78,12 @@ function leverControl(slot, i, lv) {
     renderBadges();
     schedule();
   });
-  box.append(input);
+  if (lv.kind === "bool") {  // a switch: the box before its words, on one line
+    box.classList.add("switch");
+    box.querySelector(".top").prepend(input);
+  } else {
+    box.append(input);
+  }
   return box;
 }
 
@@ -185,7 +190,7 @@ function renderResults(ev) {
       if (c.interval) td.append(el("span", { class: "ci", text: ev.ensemble ? `seeds: ${c.interval}` : c.interval }));
       if (ev.ensemble) td.append(el("span", { class: "ci ens", text: `with parameters: ${c.ens_interval || "…"}` }));
       if (c.diff) td.append(diffLine(c.diff, ""));
-      if (c.ens_diff) td.append(diffLine(c.ens_diff, c.verdict === "does not survive" ? "with parameters: does not survive, " : "with parameters: "));
+      if (c.ens_diff) td.append(diffLine(c.ens_diff + (c.verdict === "does not survive" ? " (the seed-only difference does not survive)" : ""), "with parameters: "));
       tr.append(td);
     });
     body.append(tr);
