@@ -39,8 +39,8 @@ def variants_of(cat: Catalogue, spec: dict[str, Any], ensemble: Any = None) -> J
     With an `ensemble` (`experiments.ensemble.Ensemble`) the designs must be of its school, and each
     replication also runs over the member drawn for it."""
     picks = spec.get("designs") or []
-    if not isinstance(picks, list) or not 1 <= len(picks) <= MAX_DESIGNS:
-        raise InputError("designs", [f"pick 1-{MAX_DESIGNS} designs (the first is the baseline)"])
+    if not isinstance(picks, list) or not 2 <= len(picks) <= MAX_DESIGNS:
+        raise InputError("designs", [f"pick 2-{MAX_DESIGNS} designs (the first is the baseline)"])
     reps = _count(spec, "replications", 20, 2, MAX_REPLICATIONS)
     seed = _count(spec, "seed", 1, 0, 2**31 - 1)
     problems: list[str] = []
