@@ -167,6 +167,8 @@ def test_export_report_writes_a_run_folder_and_its_report(tmp_path):
     assert report.is_file() and report.parent == Path(info["run_dir"]) and report.parent.parent == tmp_path
     assert "team-based-modified" in report.read_text()
     assert open_run(info["run_dir"]).replications == 2
+    figures = info["figures"]  # the report's figures, for the page
+    assert len(figures) >= 4 and all(f["src"].startswith("data:image/png;base64,") and f["title"] for f in figures)
 
 
 # ---- the lines, one test each: what is read, where it binds, the CLI's messages, compare's numbers

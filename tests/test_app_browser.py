@@ -219,3 +219,15 @@ def test_ensemble_shows_both_intervals(browser, ensemble_server):
     assert "over the ensemble" in pg.inner_text("#progress-text")
     shot(pg, "7-ensemble")
     context.close()
+
+
+def test_export_report_shows_the_reports_figures(page, server):
+    _, results = server
+    page.click("#export")
+    page.wait_for_selector("#report-figures img", timeout=180_000)
+    assert "Report written" in page.inner_text("#messages") and str(results) in page.inner_text("#messages")
+    assert page.locator("#report-figures figure").count() >= 4
+    ranges = page.locator('.card[data-slot="0"] input[data-lever="class_size"] + .range').inner_text()
+    assert "10" in ranges and "40 students" in ranges  # each slider shows its range and unit
+    page.locator("#report-figures").scroll_into_view_if_needed()
+    shot(page, "8-report-figures")

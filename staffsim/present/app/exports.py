@@ -2,7 +2,8 @@
 
 "Export report" runs the comparison through the runner into a new run folder
 under the results folder (as `staffsim compare` would: same variants, seed and
-replications, so the same numbers), then writes its report with `build_report`.
+replications, so the same numbers), then writes its report with `build_report`,
+and sends the report's figures to the page (the ones facilitators know from it).
 """
 
 from __future__ import annotations
@@ -24,11 +25,13 @@ from staffsim.present.app.catalogue import modified, scenario_of
 from staffsim.present.app.requests import variants_of
 from staffsim.present.plots.palette import figure_style
 from staffsim.present.plots.timetable import role_panels, timetable_panels, week_figures
-from staffsim.present.report import build_report, write_report
+from staffsim.present.plots import Options, make_figures
+from staffsim.present.report import _png_data_uri, build_report, write_report
 
 
-def write_run_report(state: Any, spec: dict[str, Any]) -> dict[str, str]:
-    """Run the spec into results/app-<time>/ and write its report.html; returns both paths."""
+def write_run_report(state: Any, spec: dict[str, Any]) -> dict[str, Any]:
+    """Run the spec into results/app-<time>/ and write its report.html; returns both paths and the report's
+    figures (title, caption, PNG data URI) for the page."""
     job = variants_of(state.catalogue, spec)
     run_dir = store.default_run_dir("app-compare", state.results)
     opts = RunOptions(replications=job.replications, seed=job.seed, workers=2, backend="processes")
@@ -36,7 +39,16 @@ def write_run_report(state: Any, spec: dict[str, Any]) -> dict[str, str]:
     run = open_run(run_dir)
     html, _ = build_report(run)
     path = write_report(run, html)
-    return {"run_dir": str(run_dir), "report": str(path)}
+    return {"run_dir": str(run_dir), "report": str(path), "figures": report_figures(run)}
+
+
+def report_figures(run: Any) -> list[dict[str, str]]:
+    """The report's figures of a run folder (`plots.make_figures`, as the report draws them)."""
+    figures, _ = make_figures(run, Options())
+    try:
+        return [{"title": f.heading or f.title, "caption": f.caption, "src": _png_data_uri(f.figure)} for f in figures]
+    finally:
+        figures.clear()
 
 
 async def report(request: Request, state: Any) -> Response:

@@ -81,8 +81,9 @@ function leverControl(slot, i, lv) {
   if (lv.kind === "bool") {  // a switch: the box before its words, on one line
     box.classList.add("switch");
     box.querySelector(".top").prepend(input);
-  } else {
-    box.append(input);
+  } else {  // the range under the slider, in the lever's unit
+    const n = (x) => Number(x).toLocaleString("en-US");
+    box.append(input, el("div", { class: "range" }, el("span", { text: n(lv.low) }), el("span", { text: `${n(lv.high)} ${lv.unit}` })));
   }
   return box;
 }
@@ -263,8 +264,22 @@ async function exportReport() {
   showNote("Running the comparison into a run folder and writing its report…");
   try {
     const info = await (await api("/api/report", spec())).json();
-    showNote(`Report written: ${info.report}\nRun folder: ${info.run_dir}`);
+    showNote(`Report written: ${info.report}\nRun folder: ${info.run_dir}\nIts figures are below the charts.`);
+    renderReportFigures(info.figures || []);
   } catch (info) { showProblems(info); }
+}
+
+function renderReportFigures(figures) {
+  const root = $("report-figures");
+  root.replaceChildren();
+  if (!figures.length) return;
+  root.append(el("h2", { text: "The report's figures (of the exported run)" }));
+  const grid = el("div", { class: "grid" });
+  for (const f of figures) {
+    grid.append(el("figure", {}, el("figcaption", { text: f.title }), el("img", { src: f.src, alt: f.title }),
+      el("p", { class: "note", text: f.caption || "" })));
+  }
+  root.append(grid);
 }
 
 function renderWeekChoices() {
