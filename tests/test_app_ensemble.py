@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -100,3 +101,15 @@ def test_another_school_or_no_fit_is_a_clear_message(tmp_path):
     assert res.exit_code == 2 and "nowhere" in res.output
     res = CliRunner().invoke(main, ["app", "--no-browser", "--ensemble", str(fake_fit(tmp_path / "e", data, []))])
     assert res.exit_code == 2 and "accepted no parameter set" in res.output
+
+
+def test_export_report_with_an_ensemble_is_compare_ensembles_folder(fit3, tmp_path):
+    state = State(load_catalogue(), pool=None, results=tmp_path, ensemble=load_app_ensemble(fit3))
+    spec = {"designs": ["traditional", {"design": "team-based", "levers": {"class_size": 26}}], "replications": 3,
+            "seed": 1}
+    with TestClient(create_app(state)) as c:
+        r = c.post("/api/report", json=spec)
+    assert r.status_code == 200, r.text
+    run_dir = Path(r.json()["run_dir"])
+    assert (run_dir / "ensemble_comparison.parquet").is_file()
+    assert "What survives what we do not know" in Path(r.json()["report"]).read_text()

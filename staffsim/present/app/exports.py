@@ -32,14 +32,30 @@ from staffsim.present.report import _png_data_uri, build_report, write_report
 def write_run_report(state: Any, spec: dict[str, Any]) -> dict[str, Any]:
     """Run the spec into results/app-<time>/ and write its report.html; returns both paths and the report's
     figures (title, caption, PNG data URI) for the page."""
-    job = variants_of(state.catalogue, spec)
+    job = variants_of(state.catalogue, spec, state.ensemble)
     run_dir = store.default_run_dir("app-compare", state.results)
     opts = RunOptions(replications=job.replications, seed=job.seed, workers=2, backend="processes")
-    run_in("compare", list(job.variants), opts, lambda d: d, run_dir=run_dir)
+    extra = {"ensemble": str(state.ensemble.path)} if state.ensemble is not None else None
+    run_in("compare", list(job.variants), opts, lambda d: d, run_dir=run_dir, extra_manifest=extra)
+    if state.ensemble is not None:
+        _ensemble_part(state.ensemble, job, opts, run_dir)
     run = open_run(run_dir)
     html, _ = build_report(run)
     path = write_report(run, html)
     return {"run_dir": str(run_dir), "report": str(path), "figures": report_figures(run)}
+
+
+def _ensemble_part(ens: Any, job: Any, opts: RunOptions, run_dir: Any) -> None:
+    """The comparison over the ensemble, as `compare --ensemble` runs it (its sub-folder and table)."""
+    from staffsim.experiments.ensemble import SUBDIR, plan, write_ensemble_comparison
+    from staffsim.experiments.subrun import run_or_resume
+    from staffsim.scenario.schema import Scenario
+
+    designs = [(v.label, Scenario.model_validate_json(v.scenario_json)) for v in job.variants]
+    if not run_or_resume(run_dir / SUBDIR, "ensemble", lambda: plan(ens, designs, opts),
+                         {"workers": opts.workers, "backend": opts.backend}, command="staffsim app (export report)"):
+        raise InputError("export report", [f"the ensemble part was interrupted; finished chunks are in {run_dir}"])
+    write_ensemble_comparison(run_dir)
 
 
 def report_figures(run: Any) -> list[dict[str, str]]:
