@@ -25,7 +25,7 @@ from staffsim.cli.common import err, handle_errors
                    "The designs must be of the school the fit was made for.")
 @click.option("--no-browser", is_flag=True, help="Do not open a browser window (print the address only).")
 @click.option("-w", "--workers", type=click.IntRange(1, 64), default=2, show_default=True,
-              help="Processes that run replications.")
+              help="Processes that run replications (more: faster, up to the computer's cores).")
 @click.option("--results", "results_dir", type=click.Path(file_okay=False), default="results", show_default=True,
               help="Where 'Export report' writes its run folders.")
 @handle_errors
@@ -35,7 +35,8 @@ def command(designs: tuple[str, ...], port: int, host: str, ensemble: str | None
     turn the levers, and watch replications stream in with intervals and paired differences.
 
     DESIGNS are YAML files or shipped designs' names, validated as `staffsim validate`
-    does. Stop with Ctrl-C.
+    does. Serves http://HOST:PORT/ (this computer only, unless --host) and opens it
+    in the browser (unless --no-browser). Needs the `app` extra. Stop with Ctrl-C.
     """
     try:
         import uvicorn
