@@ -276,3 +276,45 @@ def test_the_page_shows_what_compare_prints_for_the_saved_files(client, tmp_path
             ref = comp.loc[(row["metric"], label)]
             assert cell["value"] == pytest.approx(ref["mean"], rel=1e-12, abs=1e-15), (row["metric"], label)
             assert (cell["low"], cell["high"]) == pytest.approx((ref["ci_low"], ref["ci_high"]), rel=1e-12, abs=1e-15)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads children from /proc (Linux)")
+def test_stopping_the_server_stops_its_workers():
+    import signal
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "staffsim", "app", "--no-browser", "--port", str(port), "-w", "2"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def children() -> list[int]:
+        out = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == proc.pid:
+                    out.append(int(stat.parent.name))
+            except (OSError, ValueError, IndexError):
+                continue
+        return out
+
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/designs", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        workers = children()
+        assert len(workers) >= 2
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+        time.sleep(0.5)
+        assert not [w for w in workers if Path(f"/proc/{w}").exists() and
+                    Path(f"/proc/{w}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"], "workers outlived the server"
+    finally:
+        if proc.poll() is None:
+            proc.kill()

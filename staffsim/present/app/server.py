@@ -11,12 +11,13 @@ status 400; any other exception becomes a short message, never a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, AsyncIterator, Callable
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -143,6 +144,19 @@ def create_app(state: State) -> Starlette:
         Route("/api/timetable", guarded(timetable), methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
-    app = Starlette(routes=routes)
+    app = Starlette(routes=routes, lifespan=_lifespan(state))
     app.state.staffsim = state
     return app
+
+
+def _lifespan(state: State) -> Callable:
+    """Stop the worker pool when the server stops. uvicorn re-raises a SIGTERM once it has shut down, which
+    ends the process before any `finally` of its caller: without this the workers outlived the server."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        if state.pool is not None:
+            state.pool.shutdown(wait=True, cancel_futures=True)
+
+    return lifespan
