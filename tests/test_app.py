@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 
 pytest.importorskip("starlette", reason="needs the app extra (pip install 'staffsim[app]')")
@@ -166,3 +167,154 @@ def test_export_report_writes_a_run_folder_and_its_report(tmp_path):
     assert report.is_file() and report.parent == Path(info["run_dir"]) and report.parent.parent == tmp_path
     assert "team-based-modified" in report.read_text()
     assert open_run(info["run_dir"]).replications == 2
+    figures = info["figures"]  # the report's figures, for the page
+    assert len(figures) >= 4 and all(f["src"].startswith("data:image/png;base64,") and f["title"] for f in figures)
+
+
+# ---- the issue's lines, one test each: what is read, where it binds, the CLI's messages, compare's numbers
+
+def test_two_to_five_designs(client):
+    for n in (1, 6):
+        r = client.get("/api/run", params={"spec": json.dumps({"designs": ["traditional"] * n, "replications": 2})})
+        assert r.status_code == 400 and "pick 2-5 designs" in r.json()["error"]
+
+
+def test_nothing_but_the_catalogue_and_static_files_is_read(client):
+    for path in ("/static/../../pyproject.toml", "/static/%2e%2e/%2e%2e/pyproject.toml", "/static/../catalogue.py"):
+        r = client.get(path)
+        assert r.status_code == 404 and "[project]" not in r.text and "import" not in r.text
+    for name in ("../../pyproject.toml", "/etc/passwd", "staffsim/designs/traditional.yaml"):
+        r = client.get("/api/run", params={"spec": json.dumps(spec("traditional", name))})
+        assert r.status_code == 400 and "no such design here" in r.json()["error"]
+
+
+def test_an_upload_is_safe_yaml(client, tmp_path):
+    marker = tmp_path / "ran"
+    evil = f'!!python/object/apply:os.system ["touch {marker}"]\n'.encode()
+    r = client.post("/api/upload", params={"filename": "evil.yaml"}, content=evil)
+    assert r.status_code == 400 and not marker.exists() and "Traceback" not in r.text
+
+
+def test_a_bad_value_gets_the_message_the_cli_prints(client, tmp_path):
+    r = client.get("/api/run", params={"spec": json.dumps(spec("traditional", "team-based", class_size=99))})
+    page = r.json()["problems"][0]["text"]
+    cli = subprocess.run([sys.executable, "-m", "staffsim", "compare", "traditional", "team-based", "--set",
+                          "class_size=99", "-n", "2", "--out", str(tmp_path / "x")], capture_output=True, text=True)
+    assert cli.returncode == 2
+    assert page.split(": ", 1)[1] in cli.stderr + cli.stdout  # the lever's own words, as the CLI prints them
+
+
+def test_an_invalid_upload_gets_the_messages_validate_prints(client, tmp_path):
+    from staffsim.scenario.shipped import shipped_designs
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(shipped_designs()["traditional"].read_text().replace("class_size: 24", "class_size: -3")
+                   .replace("pool_size: 2", "pool_size: -1"))
+    body = client.post("/api/upload", params={"filename": "bad.yaml"}, content=bad.read_bytes()).json()
+    v = subprocess.run([sys.executable, "-m", "staffsim", "validate", str(bad)], capture_output=True, text=True)
+    assert v.returncode == 2 and len(body["problems"]) >= 2
+    for p in body["problems"]:
+        assert p["line"] and p["text"] in v.stderr + v.stdout, (p, v.stderr)
+
+
+def test_designs_named_at_start_are_validated_as_validate_does(tmp_path):
+    from staffsim.scenario.shipped import shipped_designs
+
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(shipped_designs()["traditional"].read_text().replace("name: traditional", "name: mine"))
+    assert load_catalogue((str(mine),)).origin["mine"] == "file"
+    bad = tmp_path / "broken.yaml"
+    bad.write_text(mine.read_text().replace("class_size: 24", "class_size: -3"))
+    r = subprocess.run([sys.executable, "-m", "staffsim", "app", "--no-browser", str(bad)], capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 2 and "class_size" in r.stderr and "line" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_binds_to_127_0_0_1_unless_host_is_given(monkeypatch):
+    import uvicorn
+    from click.testing import CliRunner
+
+    from staffsim.cli import main
+    from staffsim.present.app import live
+
+    seen = []
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self: seen.append(self.config.host))
+    monkeypatch.setattr(live, "make_pool", lambda n: type("P", (), {"shutdown": lambda self, **k: None})())
+    assert CliRunner().invoke(main, ["app", "--no-browser"]).exit_code == 0
+    assert CliRunner().invoke(main, ["app", "--no-browser", "--host", "0.0.0.0"]).exit_code == 0
+    assert seen == ["127.0.0.1", "0.0.0.0"]
+
+
+def test_every_option_of_app_is_explained():
+    from staffsim.cli.app import command
+
+    for p in command.params:
+        if isinstance(p, click.Option):
+            assert p.help and len(p.help) > 20, p.name
+    assert "DESIGNS" in command.help and "validate" in command.help
+
+
+def test_the_page_shows_what_compare_prints_for_the_saved_files(client, tmp_path):
+    """Same seed, same levers: every headline number of the page is compare's on the saved YAML."""
+    levers = {"class_size": 27, "substitute_pool": 4, "protected_planning": True}
+    final = [e for k, e in run(client, spec("traditional", "team-based", reps=3, **levers)) if k == "message"][-1]
+    saved = tmp_path / "team-based-modified.yaml"
+    saved.write_text(client.post("/api/design.yaml", json={"design": "team-based", "levers": levers}).text)
+    out = tmp_path / "cmp"
+    from click.testing import CliRunner
+
+    from staffsim.cli import main
+
+    res = CliRunner().invoke(main, ["compare", "traditional", str(saved), "-n", "3", "--seed", "1", "--out", str(out),
+                                    "-q", "--backend", "serial"])
+    assert res.exit_code == 0, res.output
+    import pandas as pd
+
+    comp = pd.read_parquet(out / "comparison.parquet").set_index(["metric", "scenario"])
+    for row in final["rows"]:
+        for label, cell in zip(final["designs"], row["cells"]):
+            ref = comp.loc[(row["metric"], label)]
+            assert cell["value"] == pytest.approx(ref["mean"], rel=1e-12, abs=1e-15), (row["metric"], label)
+            assert (cell["low"], cell["high"]) == pytest.approx((ref["ci_low"], ref["ci_high"]), rel=1e-12, abs=1e-15)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads children from /proc (Linux)")
+def test_stopping_the_server_stops_its_workers():
+    import signal
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "staffsim", "app", "--no-browser", "--port", str(port), "-w", "2"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def children() -> list[int]:
+        out = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == proc.pid:
+                    out.append(int(stat.parent.name))
+            except (OSError, ValueError, IndexError):
+                continue
+        return out
+
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/designs", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        workers = children()
+        assert len(workers) >= 2
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+        time.sleep(0.5)
+        assert not [w for w in workers if Path(f"/proc/{w}").exists() and
+                    Path(f"/proc/{w}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"], "workers outlived the server"
+    finally:
+        if proc.poll() is None:
+            proc.kill()

@@ -37,12 +37,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def start_app(results: Path, *args: str):
+    """`staffsim app --no-browser` on a free port; yields its URL until the test module is done."""
     port = free_port()
-    results = tmp_path_factory.mktemp("app-results")
     proc = subprocess.Popen([sys.executable, "-m", "staffsim", "app", "--no-browser", "--port", str(port),
-                             "--results", str(results)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                             "--results", str(results), *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
     url = f"http://127.0.0.1:{port}/"
     for _ in range(300):
         try:
@@ -52,13 +52,34 @@ def server(tmp_path_factory):
             if proc.poll() is not None:
                 pytest.fail(f"staffsim app exited: {proc.stdout.read()}")
             time.sleep(0.1)
-    yield url, results
+    yield url
     proc.terminate()
     try:
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:  # a loaded machine: do not leave it running
         proc.kill()
         proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    results = tmp_path_factory.mktemp("app-results")
+    for url in start_app(results):
+        yield url, results
+
+
+@pytest.fixture(scope="module")
+def ensemble_server(tmp_path_factory):
+    """The app with --ensemble: a finished fit of the traditional design with three parameter sets."""
+    from staffsim.scenario.loading import check_scenario
+    from staffsim.scenario.shipped import shipped_designs
+    from test_ensemble import PARAMS, fake_fit
+
+    data = check_scenario(shipped_designs()["traditional"])[1]
+    members = [{PARAMS[0]: g, PARAMS[1]: k} for g, k in ((0.012, 0.8), (0.03, 3.0), (0.02, 1.5))]
+    fit = fake_fit(tmp_path_factory.mktemp("fit"), data, members)
+    for url in start_app(tmp_path_factory.mktemp("app-results"), "--ensemble", str(fit)):
+        yield url, fit
 
 
 @pytest.fixture(scope="module")
@@ -93,9 +114,9 @@ def cell(pg, metric: str, design: int) -> float:
     return float(pg.get_attribute(f'tr[data-metric="{metric}"] td[data-design="{design}"]', "data-value"))
 
 
-def shot(pg, name: str) -> None:
+def shot(pg, name: str, full_page: bool = True) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    pg.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    pg.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
 
 
 def test_page_loads_everything_from_localhost(page):
@@ -170,3 +191,43 @@ def test_week_of_a_role(page):
     page.wait_for_selector("#week-figure svg")
     page.locator("#week").scroll_into_view_if_needed()
     shot(page, "5-week")
+
+
+def test_protected_planning_switch_keeps_more_planning(page):
+    before = cell(page, "planning_hours_per_week", 0)
+    stamp = page.evaluate("document.body.dataset.done")
+    page.locator('.card[data-slot="0"] input[data-lever="protected_planning"]').check()
+    wait_done(page, stamp)
+    assert page.locator('.card[data-slot="0"] .badge.modified').count() == 1
+    assert "on" in page.locator('.card[data-slot="0"] .lever.switch .val').first.inner_text()
+    assert cell(page, "planning_hours_per_week", 0) > before  # colleagues' planning no longer goes to cover
+    page.set_viewport_size({"width": 1280, "height": 1280})
+    shot(page, "6-protected-planning-top", full_page=False)  # the README's picture (docs/app.md says how)
+    shot(page, "6-protected-planning")
+
+
+def test_ensemble_shows_both_intervals(browser, ensemble_server):
+    url, fit = ensemble_server
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    pg = context.new_page()
+    pg.goto(url)
+    wait_done(pg, None, timeout=120_000)
+    note = pg.inner_text("#interval-note")
+    assert "with parameters" in note and "3 calibrated parameter sets" in note and str(fit) in note
+    td = pg.locator('tr[data-metric="burnout_share"] td[data-design="1"]')
+    assert "seeds:" in td.inner_text() and "with parameters:" in td.inner_text() and "…" not in td.inner_text()
+    assert "over the ensemble" in pg.inner_text("#progress-text")
+    shot(pg, "7-ensemble")
+    context.close()
+
+
+def test_export_report_shows_the_reports_figures(page, server):
+    _, results = server
+    page.click("#export")
+    page.wait_for_selector("#report-figures img", timeout=180_000)
+    assert "Report written" in page.inner_text("#messages") and str(results) in page.inner_text("#messages")
+    assert page.locator("#report-figures figure").count() >= 4
+    ranges = page.locator('.card[data-slot="0"] input[data-lever="class_size"] + .range').inner_text()
+    assert "10" in ranges and "40 students" in ranges  # each slider shows its range and unit
+    page.locator("#report-figures").scroll_into_view_if_needed()
+    shot(page, "8-report-figures")

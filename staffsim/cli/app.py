@@ -12,33 +12,20 @@ from staffsim.errors import InputError
 from staffsim.cli.common import err, handle_errors
 
 
-def ensemble_note(run: str | None) -> str | None:
-    """What the page says about --ensemble: used when experiments/ensemble.py exists, else why it cannot be."""
-    if run is None:
-        return None
-    try:
-        import staffsim.experiments.ensemble  # noqa: F401
-    except ImportError:
-        raise InputError("--ensemble", [f"{run}: this staffsim has no calibrated ensembles yet "
-                                        "(staffsim.experiments.ensemble); --ensemble needs a calibrated "
-                                        "ensemble run folder, so the app runs without one"]) from None
-    if not Path(run).is_dir():
-        raise InputError("--ensemble", [f"{run}: no such run folder (expected a calibrated ensemble run folder)"])
-    return run
-
-
 @click.command("app")
 @click.argument("designs", nargs=-1, type=click.Path(dir_okay=False))
 @click.option("--port", type=click.IntRange(0, 65535), default=8050, show_default=True,
               help="Port to serve the page on (0: any free port).")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to bind. The default serves this computer only; 0.0.0.0 lets others on the network in.")
-@click.option("--ensemble", "ensemble", type=click.Path(file_okay=False), default=None, metavar="RUN",
-              help="A calibrated ensemble run folder, to carry its parameter uncertainty into the results. Needs "
-                   "staffsim.experiments.ensemble; without it the app says so and runs without an ensemble.")
+@click.option("--ensemble", "ensemble", type=click.Path(file_okay=False), default=None, metavar="FIT",
+              help="A finished fit folder (`staffsim calibrate SCENARIO --fit`). Every replication is run again "
+                   "with a parameter set drawn from its ensemble, as `compare --ensemble FIT` does: the page shows "
+                   "the seed-only interval first, then the interval with parameter uncertainty (twice the work). "
+                   "The designs must be of the school the fit was made for.")
 @click.option("--no-browser", is_flag=True, help="Do not open a browser window (print the address only).")
 @click.option("-w", "--workers", type=click.IntRange(1, 64), default=2, show_default=True,
-              help="Processes that run replications.")
+              help="Processes that run replications (more: faster, up to the computer's cores).")
 @click.option("--results", "results_dir", type=click.Path(file_okay=False), default="results", show_default=True,
               help="Where 'Export report' writes its run folders.")
 @handle_errors
@@ -48,7 +35,8 @@ def command(designs: tuple[str, ...], port: int, host: str, ensemble: str | None
     turn the levers, and watch replications stream in with intervals and paired differences.
 
     DESIGNS are YAML files or shipped designs' names, validated as `staffsim validate`
-    does. Stop with Ctrl-C.
+    does. Serves http://HOST:PORT/ (this computer only, unless --host) and opens it
+    in the browser (unless --no-browser). Needs the `app` extra. Stop with Ctrl-C.
     """
     try:
         import uvicorn
@@ -59,12 +47,9 @@ def command(designs: tuple[str, ...], port: int, host: str, ensemble: str | None
     from staffsim.present.app.catalogue import load_catalogue
     from staffsim.present.app.live import make_pool
 
-    note = None
-    try:
-        note = ensemble_note(ensemble)
-    except InputError as exc:
-        err.print(f"[yellow]Note:[/] {exc.problems[0]}")
-    state = State(load_catalogue(designs), results=Path(results_dir), ensemble=note)
+    from staffsim.present.app.ensemble import load_app_ensemble
+
+    state = State(load_catalogue(designs), results=Path(results_dir), ensemble=load_app_ensemble(ensemble))
     state.pool = make_pool(workers)
     config = uvicorn.Config(create_app(state), host=host, port=port, log_level="warning",
                             timeout_graceful_shutdown=2)  # open event streams do not hold up Ctrl-C

@@ -119,11 +119,19 @@ def ensemble_variants(ens: Ensemble, designs: list[tuple[str, Scenario]], n: int
         resolved = scenario_to_dict(sc)
         for m, f, c in zip(members, first, counts):
             row = ens.members.iloc[int(m)]
-            data = apply_overrides(resolved, overrides(sc, {p: row[p] for p in ens.params}), source=f"{label} member {m}")
-            sc_m = scenario_from_dict(data, source=f"{label} with ensemble member {m}")
-            out.append(Variant(label, int(row["member"]), sc_m.model_dump_json(), replications=int(c),
-                               first_replication=int(f)))
+            out.append(member_variant(label, sc, resolved, int(row["member"]), {p: row[p] for p in ens.params},
+                                      int(f), int(c), tag=int(m)))
     return out
+
+
+def member_variant(label: str, sc: Scenario, resolved: dict[str, Any], member: int, values: dict[str, Any],
+                   first: int, count: int, tag: int) -> Variant:
+    """The variant running design `sc` (`resolved`: its `scenario_to_dict`) with one member's parameter
+    `values`, for replications first .. first + count - 1 (`tag`: the member's row, in messages).
+    The workshop app builds them one at a time, in its workers."""
+    data = apply_overrides(resolved, overrides(sc, values), source=f"{label} member {tag}")
+    sc_m = scenario_from_dict(data, source=f"{label} with ensemble member {tag}")
+    return Variant(label, member, sc_m.model_dump_json(), replications=count, first_replication=first)
 
 
 def plan(ens: Ensemble, designs: list[tuple[str, Scenario]], opts: RunOptions):
@@ -177,9 +185,13 @@ def ensemble_comparison(compare_dir: Path) -> pd.DataFrame:
     """Per metric and design: seed-only and parameter-uncertainty intervals, of the mean and of the difference
     from the baseline (the first design), P(better than the baseline) and the verdict (see the module)."""
     manifest = store.read_manifest(compare_dir)
-    labels = list(manifest["scenarios"])
-    as_written = store.read_table(compare_dir, "metrics")
-    over = store.read_table(compare_dir / SUBDIR, "metrics")
+    return contrast(store.read_table(compare_dir, "metrics"), store.read_table(compare_dir / SUBDIR, "metrics"),
+                    list(manifest["scenarios"]))
+
+
+def contrast(as_written: pd.DataFrame, over: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
+    """`ensemble_comparison` of two metrics frames (replications as written, the same over the ensemble);
+    labels[0] is the baseline. The workshop app calls it on the replications streamed so far."""
     wide = {name: df.pivot_table(index=["metric", "replication"], columns="scenario", values="value", aggfunc="first")
             for name, df in (("y", as_written), ("e", over))}
     rows = []

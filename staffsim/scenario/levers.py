@@ -16,23 +16,24 @@ from __future__ import annotations
 
 import copy
 import difflib
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Callable, Literal, Mapping
 
 from staffsim.errors import InputError
-from staffsim.scenario.compact import expand_compact
-from staffsim.scenario.compact.bell import parse_content, read_bell
-from staffsim.scenario.compact.days import Days, params_in
-from staffsim.scenario.compact.teams import read_role_templates
-from staffsim.scenario.compact.problems import CompactError, Problems
-from staffsim.scenario.timetable import WEEKDAYS, Block
-from staffsim.scenario.vocabulary import CATEGORY_INFO, INSTRUCTIONAL, PLANNED, PLANNING
+from staffsim.scenario.planning_levers import (NotApplicable, get_planning_day, get_planning_periods, put_planning_day,
+                                               put_planning_periods, role_category)
+from staffsim.scenario.vocabulary import CATEGORY_INFO
 
 
 @dataclass(frozen=True)
 class Lever:
-    """A named structural choice: its words, unit, kind and the range a planner may set it in."""
+    """A named structural choice: its words, unit, kind and the range a planner may set it in.
+
+    A lever that is one field of the design says so with `path` (dotted, as ``--set`` takes it) and
+    needs nothing else; a switch over a field that holds a value (a list, say) also gives `on`, what
+    it writes when on, and `off`, what it writes when off and what a design without the field means.
+    Levers that edit the design in more than one place have an accessor pair in `_ACCESS`.
+    """
 
     name: str
     label: str
@@ -42,16 +43,17 @@ class Lever:
     high: float
     step: float
     help: str
+    path: str = ""
+    on: Any = None
+    off: Any = None
 
-
-class NotApplicable(Exception):
-    """The lever has nothing to act on in this design (the message says why)."""
 
 
 LEVERS: dict[str, Lever] = {lv.name: lv for lv in (
     Lever("teachers_per_team", "Teachers per team", "teachers", "int", 1, 10, 1,
           "collaborating teachers in every team template (the count of the teacher role)"),
-    Lever("class_size", "Class size", "students", "float", 10, 40, 1, "target students per class (school.class_size)"),
+    Lever("class_size", "Class size", "students", "float", 10, 40, 1, "target students per class (school.class_size)",
+          path="school.class_size"),
     Lever("planning_periods_per_day", "Planning periods a day", "periods", "int", 0, 4, 1,
           "periods a teacher plans in on a teaching day; extra ones follow the last, going round the bell schedule"),
     Lever("planning_day", "Weekly planning day", "on/off", "bool", 0, 1, 1,
@@ -61,15 +63,20 @@ LEVERS: dict[str, Lever] = {lv.name: lv for lv in (
     Lever("residents_per_team", "Residents per team", "people", "int", 0, 4, 1,
           "residents in every team template"),
     Lever("substitute_pool", "Substitute pool", "substitutes a day", "int", 0, 20, 1,
-          "day-to-day substitutes the school can call on (policies.substitutes.pool_size)"),
+          "day-to-day substitutes the school can call on (policies.substitutes.pool_size)",
+          path="policies.substitutes.pool_size"),
     Lever("supplement", "Teacher-leader supplement", "dollars a year", "float", 0, 40000, 1000,
           "annual supplement of every role that leads a team"),
+    Lever("protected_planning", "Protected planning", "on/off", "bool", 0, 1, 1,
+          "on: coverage never takes a planning block (policies.coverage.protected: planning and "
+          "collaborative_planning); off: nothing protected. A design protecting some activities reads on",
+          path="policies.coverage.protected", on=["planning", "collaborative_planning"], off=[]),
+    Lever("leaders_planning_protected", "Teacher-leaders' planning protected", "on/off", "bool", 0, 1, 1,
+          "on: coverage never takes the planning of the roles that lead a team (policies.coverage.protected_roles)"),
+    # A policy switch is one entry here, e.g. mentoring once policies.mentoring exists (a bool field whose
+    # default is off): Lever("mentoring", "Mentoring for new teachers", "on/off", "bool", 0, 1, 1, "...",
+    # path="policies.mentoring.<its on/off field>", on=True, off=False). `--set`, sweeps and the app take it.
 )}
-
-
-def _category(design: Mapping, template: Mapping) -> str | None:
-    role = (design.get("roles") or {}).get(template.get("role"))
-    return role.get("category") if isinstance(role, Mapping) else None
 
 
 def _team_counts(design: Mapping, category: str) -> list[tuple[dict, str]]:
@@ -83,7 +90,7 @@ def _team_counts(design: Mapping, category: str) -> list[tuple[dict, str]]:
     for members in maps:
         if not isinstance(members, dict):
             continue
-        hits = [n for n in members if n in templates and _category(design, templates[n]) == category]
+        hits = [n for n in members if n in templates and role_category(design, templates[n]) == category]
         if len(hits) > 1:
             raise NotApplicable(f"a team has {len(hits)} {category} role templates ({', '.join(hits)}); "
                                 f"set one by path, e.g. team_templates.<team>.members.{hits[-1]}")
@@ -131,6 +138,27 @@ def _leader_roles(design: Mapping) -> list[dict]:
     return roles
 
 
+def _leader_names(design: Mapping) -> list[str]:
+    names = [n for n, r in (design.get("roles") or {}).items()
+             if isinstance(r, dict) and r.get("category") in CATEGORY_INFO and CATEGORY_INFO[r["category"]].leads_team]
+    if not names:
+        raise NotApplicable("it has no role that leads a team")
+    return names
+
+
+def _get_leaders_protected(design: Mapping) -> bool:
+    names = _leader_names(design)
+    protected = ((design.get("policies") or {}).get("coverage") or {}).get("protected_roles") or ()
+    return set(names) <= set(protected)
+
+
+def _put_leaders_protected(design: dict, value: Any) -> None:
+    names = _leader_names(design)
+    coverage = design.setdefault("policies", {}).setdefault("coverage", {})
+    kept = [r for r in coverage.get("protected_roles") or () if r not in names]
+    coverage["protected_roles"] = kept + names if value else kept
+
+
 def _get_supplement(design: Mapping) -> float:
     return float(_leader_roles(design)[0].get("supplement", 0))
 
@@ -140,187 +168,37 @@ def _put_supplement(design: dict, value: Any) -> None:
         role["supplement"] = float(value)
 
 
-# ---- the planning day: a weekday of the teachers' weeks with no instructional block
+def _switch(lever: Lever) -> tuple[Callable, Callable]:
+    """A path lever's accessors; a switch (`on` given) reads on when the field holds anything but `off`."""
+    get, put = _path(*lever.path.split("."))
+    if lever.on is None:
+        return get, put
 
-def _contents(design: Mapping, spec: Any, seen: frozenset[str] = frozenset()) -> list[Any] | None:
-    """Every content a day spec holds (None if it takes a day from a $parameter, so cannot be known here)."""
-    days = design.get("days") or {}
-    out: list[Any] = []
-    for layer in spec if isinstance(spec, list) else [spec]:
-        if isinstance(layer, dict):
-            out += list(layer.values())
-        elif isinstance(layer, str) and layer in days and layer not in seen:
-            inner = _contents(design, days[layer], seen | {layer})
-            if inner is None:
-                return None
-            out += inner
-        else:
-            return None
-    return out
+    def read(design: Mapping) -> bool:
+        try:
+            value = get(design)
+        except NotApplicable:
+            return False  # the field left out means `off`
+        return _plain(value) != _plain(lever.off)
+
+    return read, lambda design, value: put(design, copy.deepcopy(lever.on if value else lever.off))
 
 
-def _is_planning_day(design: Mapping, spec: Any) -> bool:
-    contents = _contents(design, spec)
-    if not contents:
-        return False
-    teaching = {name for name, a in PLANNED.items() if a in INSTRUCTIONAL}
-    try:
-        return not any(s.activity in teaching for c in contents for s in parse_content(c))
-    except ValueError:
-        return False
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, (list, tuple)) else value
 
 
-def _planning_days(design: Mapping) -> list[tuple[dict, str]]:
-    """(role template, weekday key) of every planning day in teaching roles' weeks."""
-    found = []
-    for tmpl in (design.get("role_templates") or {}).values():
-        cat = _category(design, tmpl) if isinstance(tmpl, dict) else None
-        if cat not in CATEGORY_INFO or not CATEGORY_INFO[cat].teaches:
-            continue
-        found += [(tmpl, k) for k, spec in tmpl.items()
-                  if (k in WEEKDAYS or str(k).startswith("$")) and _is_planning_day(design, spec)]
-    if not found:
-        raise NotApplicable("its teachers have no planning day (a weekday without teaching) in their role templates")
-    return found
-
-
-def _get_planning_day(design: Mapping) -> bool:
-    return bool(_planning_days(design))
-
-
-def _put_planning_day(design: dict, value: Any) -> None:
-    found = _planning_days(design)
-    if value:
-        return
-    for tmpl, key in found:
-        del tmpl[key]
-        for param in params_in(str(key)):
-            tmpl.get("rotate", {}).pop(param, None)
-        if "rotate" in tmpl and not tmpl["rotate"]:
-            del tmpl["rotate"]
-
-
-# ---- planning periods: period places of the teachers' every_day layers that hold planning
-
-_PLANNING = {name for name, a in PLANNED.items() if a in PLANNING}  # YAML spellings
-
-
-def _plans(value: Any) -> bool:
-    try:
-        return any(s.activity in _PLANNING for s in parse_content(value))
-    except ValueError:
-        return False
-
-
-def _teacher_templates(design: Mapping) -> list[dict]:
-    found = [t for t in (design.get("role_templates") or {}).values()
-             if isinstance(t, dict) and _category(design, t) == "teacher"]
-    if not found or not design.get("bell_schedule"):
-        raise NotApplicable("it has no bell schedule and role template for teachers")
-    return found
-
-
-def get_planning_periods(design: Mapping) -> int:
-    """The commonest number of periods a teacher plans in on a teaching day (every_day), in the expansion."""
-    templates = _teacher_templates(design)
-    try:
-        expanded = expand_compact(design)
-    except CompactError as exc:
-        raise NotApplicable(f"it does not expand ({exc})") from None
-    bell = read_bell(design["bell_schedule"], Problems())
-    periods = [bell.slots[p] for p in bell.periods]
-    roles = {t["role"] for t in templates}
-    counts = []
-    for team in expanded["teams"]:
-        for m in team["members"]:
-            if m["role"] not in roles:
-                continue
-            for name in [m["timetable"]] if isinstance(m["timetable"], str) else m["timetable"]:
-                blocks = [Block.parse(b) for b in expanded["timetables"][name].get("every_day") or ()]
-                plans = [b for b in blocks if b.activity in _PLANNING]
-                counts.append(sum(any(b.start < p.end and p.start < b.end for b in plans) for p in periods))
-    if not counts:
-        raise NotApplicable("no team has a teacher")
-    return Counter(counts).most_common(1)[0][0]
-
-
-def _holders(design: Mapping) -> list[tuple[Any, Any, dict]]:
-    """(container, key or index, layer) of every every_day layer of teachers that holds a planning period."""
-    days = design.get("days") or {}
-    values: dict[str, list[str]] = {}
-    for team in design.get("teams") or ():
-        for k, v in team.items() if isinstance(team, dict) else ():
-            values.setdefault(k, []).extend([v] if isinstance(v, str) else v if isinstance(v, list) else [])
-    found: dict[int, tuple[Any, Any, dict]] = {}
-
-    def walk(container: Any, key: Any, seen: frozenset) -> None:
-        spec = container[key]
-        if isinstance(spec, dict):
-            if any(k != "periods" and ".." not in str(k) and ":" not in str(k) and _plans(v) for k, v in spec.items()):
-                found.setdefault(id(spec), (container, key, spec))
-        elif isinstance(spec, list):
-            for i in range(len(spec)):
-                walk(spec, i, seen)
-        elif isinstance(spec, str):
-            names = [spec] if not spec.startswith("$") else [n for p in params_in(spec) for n in values.get(p, [])]
-            for name in dict.fromkeys(names):
-                if name in days and name not in seen:
-                    walk(days, name, seen | {name})
-
-    for tmpl in _teacher_templates(design):
-        if "every_day" in tmpl:
-            walk(tmpl, "every_day", frozenset())
-    return list(found.values())
-
-
-def _used_params(design: Mapping) -> set[str]:
-    problems = Problems()
-    days = Days(read_bell(design.get("bell_schedule"), problems), design.get("days") or {}, problems)
-    templates = read_role_templates(design.get("role_templates"), design.get("roles"), days, problems)
-    return {p for t in templates.values() for p in t.params}
-
-
-def put_planning_periods(design: dict, value: Any) -> None:
-    """Drop the last planning periods of each layer, or add 'planning' in the periods after its last one."""
-    n = int(value)
-    used = _used_params(design)
-    holders = _holders(design)
-    if not holders:
-        if n == 0 and get_planning_periods(design) == 0:
-            return
-        raise NotApplicable("its teachers' days have no planning period to count further periods from")
-    for container, key, layer in holders:
-        keys = [k for k, v in layer.items() if k != "periods" and ".." not in str(k) and ":" not in str(k) and _plans(v)]
-        for k in keys[n:]:
-            del layer[k]
-        if n > len(keys):
-            base, _, step = str(keys[-1]).partition("+")
-            extra = {f"{base.strip()}+{int(step or 0) + j}": "planning" for j in range(1, n - len(keys) + 1)}
-            if isinstance(container, list):
-                container.insert(key + 1, extra)
-            else:
-                container[key] = [layer, extra]
-    gone = used - _used_params(design)  # a team value no template uses any more (a dropped $plan) goes too
-    for team in design.get("teams") or ():
-        for key in gone & set(team if isinstance(team, dict) else ()):
-            del team[key]
-    got = get_planning_periods(design)
-    if got != n:
-        raise ValueError(f"the teachers would plan in {got} periods, not {n}: "
-                         "the periods after their planning periods are planning already")
-
-
-#: name -> (read the current value, write a value into a copy of the design)
+#: name -> (read the current value, write a value into a copy of the design); path levers from their entry
 _ACCESS: dict[str, tuple[Callable, Callable]] = {
     "teachers_per_team": _count_lever("teacher"),
-    "class_size": _path("school", "class_size"),
     "planning_periods_per_day": (get_planning_periods, put_planning_periods),
-    "planning_day": (_get_planning_day, _put_planning_day),
+    "planning_day": (get_planning_day, put_planning_day),
     "support_per_team": _count_lever("support"),
     "residents_per_team": _count_lever("resident"),
-    "substitute_pool": _path("policies", "substitutes", "pool_size"),
     "supplement": (_get_supplement, _put_supplement),
+    "leaders_planning_protected": (_get_leaders_protected, _put_leaders_protected),
 }
+_ACCESS = {name: _ACCESS[name] if name in _ACCESS else _switch(lv) for name, lv in LEVERS.items()}
 
 
 def lever_values(design: Mapping[str, Any]) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 
 "Export report" runs the comparison through the runner into a new run folder
 under the results folder (as `staffsim compare` would: same variants, seed and
-replications, so the same numbers), then writes its report with `build_report`.
+replications, so the same numbers), then writes its report with `build_report`,
+and sends the report's figures to the page (the ones facilitators know from it).
 """
 
 from __future__ import annotations
@@ -24,19 +25,46 @@ from staffsim.present.app.catalogue import modified, scenario_of
 from staffsim.present.app.requests import variants_of
 from staffsim.present.plots.palette import figure_style
 from staffsim.present.plots.timetable import role_panels, timetable_panels, week_figures
-from staffsim.present.report import build_report, write_report
+from staffsim.present.plots import Options, make_figures
+from staffsim.present.report import _png_data_uri, build_report, write_report
 
 
-def write_run_report(state: Any, spec: dict[str, Any]) -> dict[str, str]:
-    """Run the spec into results/app-<time>/ and write its report.html; returns both paths."""
-    job = variants_of(state.catalogue, spec)
+def write_run_report(state: Any, spec: dict[str, Any]) -> dict[str, Any]:
+    """Run the spec into results/app-<time>/ and write its report.html; returns both paths and the report's
+    figures (title, caption, PNG data URI) for the page."""
+    job = variants_of(state.catalogue, spec, state.ensemble)
     run_dir = store.default_run_dir("app-compare", state.results)
     opts = RunOptions(replications=job.replications, seed=job.seed, workers=2, backend="processes")
-    run_in("compare", list(job.variants), opts, lambda d: d, run_dir=run_dir)
+    extra = {"ensemble": str(state.ensemble.path)} if state.ensemble is not None else None
+    run_in("compare", list(job.variants), opts, lambda d: d, run_dir=run_dir, extra_manifest=extra)
+    if state.ensemble is not None:
+        _ensemble_part(state.ensemble, job, opts, run_dir)
     run = open_run(run_dir)
     html, _ = build_report(run)
     path = write_report(run, html)
-    return {"run_dir": str(run_dir), "report": str(path)}
+    return {"run_dir": str(run_dir), "report": str(path), "figures": report_figures(run)}
+
+
+def _ensemble_part(ens: Any, job: Any, opts: RunOptions, run_dir: Any) -> None:
+    """The comparison over the ensemble, as `compare --ensemble` runs it (its sub-folder and table)."""
+    from staffsim.experiments.ensemble import SUBDIR, plan, write_ensemble_comparison
+    from staffsim.experiments.subrun import run_or_resume
+    from staffsim.scenario.schema import Scenario
+
+    designs = [(v.label, Scenario.model_validate_json(v.scenario_json)) for v in job.variants]
+    if not run_or_resume(run_dir / SUBDIR, "ensemble", lambda: plan(ens, designs, opts),
+                         {"workers": opts.workers, "backend": opts.backend}, command="staffsim app (export report)"):
+        raise InputError("export report", [f"the ensemble part was interrupted; finished chunks are in {run_dir}"])
+    write_ensemble_comparison(run_dir)
+
+
+def report_figures(run: Any) -> list[dict[str, str]]:
+    """The report's figures of a run folder (`plots.make_figures`, as the report draws them)."""
+    figures, _ = make_figures(run, Options())
+    try:
+        return [{"title": f.heading or f.title, "caption": f.caption, "src": _png_data_uri(f.figure)} for f in figures]
+    finally:
+        figures.clear()
 
 
 async def report(request: Request, state: Any) -> Response:

@@ -34,11 +34,13 @@ def _count(spec: dict[str, Any], key: str, default: int, low: int, high: int) ->
     return value
 
 
-def variants_of(cat: Catalogue, spec: dict[str, Any]) -> Job:
-    """The job for a spec; every problem (an unknown design, a lever out of range) reported together."""
+def variants_of(cat: Catalogue, spec: dict[str, Any], ensemble: Any = None) -> Job:
+    """The job for a spec; every problem (an unknown design, a lever out of range) reported together.
+    With an `ensemble` (`experiments.ensemble.Ensemble`) the designs must be of its school, and each
+    replication also runs over the member drawn for it."""
     picks = spec.get("designs") or []
-    if not isinstance(picks, list) or not 1 <= len(picks) <= MAX_DESIGNS:
-        raise InputError("designs", [f"pick 1-{MAX_DESIGNS} designs (the first is the baseline)"])
+    if not isinstance(picks, list) or not 2 <= len(picks) <= MAX_DESIGNS:
+        raise InputError("designs", [f"pick 2-{MAX_DESIGNS} designs (the first is the baseline)"])
     reps = _count(spec, "replications", 20, 2, MAX_REPLICATIONS)
     seed = _count(spec, "seed", 1, 0, 2**31 - 1)
     problems: list[str] = []
@@ -57,4 +59,9 @@ def variants_of(cat: Catalogue, spec: dict[str, Any]) -> Job:
     check_same_money([sc for _, _, sc in built])
     labels = unique_labels([lab for lab, _, _ in built])
     variants = tuple(Variant(lab, i, sc.model_dump_json()) for i, (lab, (_, _, sc)) in enumerate(zip(labels, built)))
-    return Job(variants, reps, seed)
+    if ensemble is None:
+        return Job(variants, reps, seed)
+    from staffsim.present.app.ensemble import check_designs, drawn
+
+    check_designs(ensemble, variants)
+    return Job(variants, reps, seed, drawn(ensemble, reps, seed))

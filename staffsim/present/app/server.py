@@ -11,12 +11,13 @@ status 400; any other exception becomes a short message, never a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, AsyncIterator, Callable
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -35,12 +36,13 @@ STATIC = Path(str(resources.files("staffsim") / "present" / "app" / "static"))
 
 @dataclass
 class State:
-    """What one server holds: the designs on offer, the worker pool, where exports go, the ensemble run."""
+    """What one server holds: the designs on offer, the worker pool, where exports go, the calibrated ensemble
+    (`experiments.ensemble.Ensemble` of `--ensemble FIT`, or None)."""
 
     catalogue: cat_mod.Catalogue
     pool: Any = None
     results: Path = Path("results")
-    ensemble: str | None = None
+    ensemble: Any = None
     extras: dict[str, Any] = field(default_factory=dict)
 
 
@@ -73,12 +75,19 @@ async def page(request: Request, state: State) -> Response:
 async def designs(request: Request, state: State) -> Response:
     c = state.catalogue
     return JSONResponse({"designs": [{"name": n, "origin": c.origin[n], "levers": c.levers(n)} for n in c.designs],
-                         "levers": cat_mod.lever_table(), "ensemble": state.ensemble})
+                         "levers": cat_mod.lever_table(), "ensemble": _ensemble_info(state.ensemble)})
+
+
+def _ensemble_info(ens: Any) -> dict[str, Any] | None:
+    """What the page says about the ensemble: the fit folder, its scenario and how many parameter sets."""
+    if ens is None:
+        return None
+    return {"path": str(ens.path), "scenario": ens.scenario, "size": len(ens.members), "parameters": len(ens.params)}
 
 
 async def run(request: Request, state: State) -> Response:
     spec = parse_spec(request.query_params.get("spec", ""))
-    job = variants_of(state.catalogue, spec)  # validated before the stream starts: errors come as JSON
+    job = variants_of(state.catalogue, spec, state.ensemble)  # validated before the stream starts: errors come as JSON
 
     async def events():
         yield f"event: start\ndata: {json.dumps({'total': job.replications * len(job.variants)})}\n\n"
@@ -135,6 +144,19 @@ def create_app(state: State) -> Starlette:
         Route("/api/timetable", guarded(timetable), methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
-    app = Starlette(routes=routes)
+    app = Starlette(routes=routes, lifespan=_lifespan(state))
     app.state.staffsim = state
     return app
+
+
+def _lifespan(state: State) -> Callable:
+    """Stop the worker pool when the server stops. uvicorn re-raises a SIGTERM once it has shut down, which
+    ends the process before any `finally` of its caller: without this the workers outlived the server."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        if state.pool is not None:
+            state.pool.shutdown(wait=True, cancel_futures=True)
+
+    return lifespan

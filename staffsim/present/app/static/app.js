@@ -78,7 +78,13 @@ function leverControl(slot, i, lv) {
     renderBadges();
     schedule();
   });
-  box.append(input);
+  if (lv.kind === "bool") {  // a switch: the box before its words, on one line
+    box.classList.add("switch");
+    box.querySelector(".top").prepend(input);
+  } else {  // the range under the slider, in the lever's unit
+    const n = (x) => Number(x).toLocaleString("en-US");
+    box.append(input, el("div", { class: "range" }, el("span", { text: n(lv.low) }), el("span", { text: `${n(lv.high)} ${lv.unit}` })));
+  }
   return box;
 }
 
@@ -148,7 +154,7 @@ async function start() {
     state.last = ev;
     const secs = ((performance.now() - t0) / 1000).toFixed(1);
     $("progress-bar").style.width = `${(100 * ev.done) / ev.total}%`;
-    $("progress-text").textContent = `${ev.done} of ${ev.total} replications (${secs} s)`;
+    $("progress-text").textContent = progressText(ev, secs);
     renderResults(ev);
     renderFigures(ev);
   };
@@ -165,6 +171,12 @@ async function start() {
   };
 }
 
+function progressText(ev, secs) {
+  if (!ev.ensemble) return `${ev.done} of ${ev.total} replications (${secs} s)`;
+  const seeds = Math.min(ev.done, ev.seeds_total), over = Math.max(0, ev.done - ev.seeds_total);
+  return `${seeds} of ${ev.seeds_total} replications, then ${over} of ${ev.total - ev.seeds_total} over the ensemble (${secs} s)`;
+}
+
 function renderResults(ev) {
   const table = $("results");
   const head = el("tr", {}, el("th", { text: "" }));
@@ -176,13 +188,20 @@ function renderResults(ev) {
     row.cells.forEach((c, i) => {
       const td = el("td", { "data-design": i }, el("span", { class: "num", text: c.text }));
       if (c.value !== null) td.dataset.value = c.value;
-      if (c.interval) td.append(el("span", { class: "ci", text: c.interval }));
-      if (c.diff) td.append(el("span", { class: "diff " + (c.diff.endsWith("(better)") ? "better" : c.diff.endsWith("(worse)") ? "worse" : ""), text: c.diff }));
+      if (c.interval) td.append(el("span", { class: "ci", text: ev.ensemble ? `seeds: ${c.interval}` : c.interval }));
+      if (ev.ensemble) td.append(el("span", { class: "ci ens", text: `with parameters: ${c.ens_interval || "…"}` }));
+      if (c.diff) td.append(diffLine(c.diff, ""));
+      if (c.ens_diff) td.append(diffLine(c.ens_diff + (c.verdict === "does not survive" ? " (the seed-only difference does not survive)" : ""), "with parameters: "));
       tr.append(td);
     });
     body.append(tr);
   }
   table.replaceChildren(el("thead", {}, head), body);
+}
+
+function diffLine(text, lead) {
+  const tone = text.endsWith("(better)") ? "better" : text.endsWith("(worse)") ? "worse" : "";
+  return el("span", { class: "diff " + tone + (lead ? " ens" : ""), text: lead + text });
 }
 
 const SVGNS = "http://www.w3.org/2000/svg";
@@ -194,7 +213,7 @@ function renderFigures(ev) {
   for (const row of ev.rows) {
     const cells = row.cells.filter((c) => c.value !== null);
     if (!cells.length) continue;
-    const top = Math.max(...row.cells.map((c) => (c.high ?? c.value ?? 0))) || 1;
+    const top = Math.max(...row.cells.map((c) => Math.max(c.high ?? c.value ?? 0, c.ens_high ?? 0))) || 1;
     const longest = Math.max(...ev.designs.map((d) => d.length));
     const W = 560, bar = 34, gap = 14, left = Math.min(300, 20 + 9 * longest), H = row.cells.length * (bar + gap) + 10;
     const fig = svg("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": row.label });
@@ -206,6 +225,9 @@ function renderFigures(ev) {
       fig.append(svg("rect", { x: left, y, width: Math.max(1, sx(c.value) - left), height: bar, fill: COLOURS[i], opacity: 0.85 }));
       if (c.low !== undefined && c.low !== null) {
         fig.append(svg("line", { x1: sx(c.low), x2: sx(c.high), y1: y + bar / 2, y2: y + bar / 2, stroke: "#111", "stroke-width": 2.5 }));
+      }
+      if (c.ens_low !== undefined && c.ens_low !== null) {  // with parameter uncertainty: under the bar, dashed
+        fig.append(svg("line", { x1: sx(c.ens_low), x2: sx(c.ens_high), y1: y + bar - 3, y2: y + bar - 3, stroke: "#6b4f00", "stroke-width": 3, "stroke-dasharray": "6 3" }));
       }
       fig.append(Object.assign(svg("text", { x: sx(c.high ?? c.value) + 8, y: y + bar * 0.68, "font-size": 17, "font-weight": 700 }), { textContent: c.text }));
     });
@@ -242,8 +264,22 @@ async function exportReport() {
   showNote("Running the comparison into a run folder and writing its report…");
   try {
     const info = await (await api("/api/report", spec())).json();
-    showNote(`Report written: ${info.report}\nRun folder: ${info.run_dir}`);
+    showNote(`Report written: ${info.report}\nRun folder: ${info.run_dir}\nIts figures are below the charts.`);
+    renderReportFigures(info.figures || []);
   } catch (info) { showProblems(info); }
+}
+
+function renderReportFigures(figures) {
+  const root = $("report-figures");
+  root.replaceChildren();
+  if (!figures.length) return;
+  root.append(el("h2", { text: "The report's figures (of the exported run)" }));
+  const grid = el("div", { class: "grid" });
+  for (const f of figures) {
+    grid.append(el("figure", {}, el("figcaption", { text: f.title }), el("img", { src: f.src, alt: f.title }),
+      el("p", { class: "note", text: f.caption || "" })));
+  }
+  root.append(grid);
 }
 
 function renderWeekChoices() {
@@ -270,6 +306,12 @@ async function drawWeek(newDesign) {
 async function init() {
   const info = await (await api("/api/designs")).json();
   state.levers = info.levers;
+  if (info.ensemble) {
+    const e = info.ensemble;
+    $("interval-note").textContent = `Two intervals per number: "seeds" is the 95 % interval of the simulation's own variation; ` +
+      `"with parameters" also carries the uncertainty of ${e.size} calibrated parameter sets (${e.path}, fitted to ${e.scenario}): ` +
+      "every replication runs again with a parameter set drawn from them, so it fills in after the seed-only numbers.";
+  }
   for (const d of info.designs) state.designs[d.name] = d;
   const names = info.designs.map((d) => d.name);
   const pick = ["traditional", "team-based", "pilot-4plus1"].filter((n) => names.includes(n));
