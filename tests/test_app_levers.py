@@ -87,3 +87,30 @@ def test_the_page_offers_the_switches():
     assert {"protected_planning", "leaders_planning_protected"} <= set(cat.levers("team-based"))
     table = {lv["name"]: lv for lv in lever_table()}
     assert table["protected_planning"]["kind"] == "bool" and table["protected_planning"]["unit"] == "on/off"
+
+
+def test_mentoring_switch_writes_the_policy_and_reads_back():
+    data = design("team-based")
+    assert lever_values(data)["mentoring"] is True  # no section: the published (mentored) novice rates
+    on = apply_levers(data, {"mentoring": True})
+    assert on["policies"]["mentoring"] == {"provided": True, "mentor_role": "teacher_leader"}
+    assert "mentoring" not in data.get("policies", {})  # the design given is not changed
+    off = apply_levers(on, {"mentoring": False})
+    assert off["policies"]["mentoring"] == {"provided": False} and lever_values(off)["mentoring"] is False
+    assert apply_levers(design("traditional"), {"mentoring": True})["policies"]["mentoring"]["mentor_role"] == "teacher"
+    custom = {**data, "policies": {**data["policies"], "mentoring": {"mentor_role": "teacher", "mentor_minutes_per_week": 90}}}
+    kept = apply_levers(custom, {"mentoring": True})["policies"]["mentoring"]
+    assert kept["mentor_role"] == "teacher" and kept["mentor_minutes_per_week"] == 90  # turning on keeps a design's own
+
+
+def test_mentoring_switch_off_raises_novice_exits_on_the_same_seeds():
+    """CRN-paired, 40 replications of the traditional design: with the switch off (no mentor, BTLS 16 %) more
+    teachers leave than with it on (the baseline novice), and only when on is mentor time spent."""
+    data = design("traditional")
+    res = {}
+    for value in (True, False):
+        sc = scenario_from_dict(apply_levers(data, {"mentoring": value}))
+        ms = [compute_metrics(simulate(sc, replication_seed(1, r))) for r in range(40)]
+        res[value] = (sum(m["leaver_rate"] for m in ms) / 40, sum(m["mentoring_given_hours_per_week"] for m in ms) / 40)
+    assert res[False][0] > res[True][0]
+    assert res[True][1] > 0 and res[False][1] == 0

@@ -52,9 +52,9 @@ def test_current_values_of_the_shipped_designs():
     assert lever_values(design("team-based")) == {
         "teachers_per_team": 4, "class_size": 24, "planning_periods_per_day": 1, "planning_day": True,
         "support_per_team": 1, "residents_per_team": 1, "substitute_pool": 2, "supplement": 12040.0,
-        "protected_planning": False, "leaders_planning_protected": False}
+        "protected_planning": False, "leaders_planning_protected": False, "mentoring": True}
     assert lever_values(design("traditional")) == {"class_size": 24, "planning_periods_per_day": 1, "substitute_pool": 2,
-                                                   "protected_planning": False}
+                                                   "protected_planning": False, "mentoring": True}
     assert lever_values(design("pilot-two-periods"))["planning_periods_per_day"] == 2
     pilot = lever_values(design("pilot-4plus1"))
     assert pilot["teachers_per_team"] == 5 and pilot["planning_day"] is True

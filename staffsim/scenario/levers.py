@@ -73,9 +73,11 @@ LEVERS: dict[str, Lever] = {lv.name: lv for lv in (
           path="policies.coverage.protected", on=["planning", "collaborative_planning"], off=[]),
     Lever("leaders_planning_protected", "Teacher-leaders' planning protected", "on/off", "bool", 0, 1, 1,
           "on: coverage never takes the planning of the roles that lead a team (policies.coverage.protected_roles)"),
-    # A policy switch is one entry here, e.g. mentoring once policies.mentoring exists (a bool field whose
-    # default is off): Lever("mentoring", "Mentoring for new teachers", "on/off", "bool", 0, 1, 1, "...",
-    # path="policies.mentoring.<its on/off field>", on=True, off=False). `--set`, sweeps and the app take it.
+    Lever("mentoring", "Mentoring for new teachers", "on/off", "bool", 0, 1, 1,
+          "on: every first-year teacher has a mentor (policies.mentoring: an hour a week of a teacher-leader's "
+          "time, else an instructional partner's, else a teacher's; the baseline novice, NCES BTLS 8 %); off: "
+          "novices have no mentor (policies.mentoring.provided: false, BTLS 16 %). A design with no mentoring "
+          "section reads on: its novices leave at the published rates, which BTLS's mentored figure matches"),
 )}
 
 
@@ -168,6 +170,32 @@ def _put_supplement(design: dict, value: Any) -> None:
         role["supplement"] = float(value)
 
 
+#: Who mentors when the mentoring switch turns on: the first role of these categories the design has.
+MENTOR_CATEGORIES = ("teacher_leader", "instructional_partner", "teacher")
+
+
+def _get_mentoring(design: Mapping) -> bool:
+    return ((design.get("policies") or {}).get("mentoring") or {}).get("provided", True) is not False
+
+
+def _put_mentoring(design: dict, value: Any) -> None:
+    policies = design.setdefault("policies", {})
+    if not value:
+        policies["mentoring"] = {"provided": False}
+        return
+    section = {**(policies.get("mentoring") or {}), "provided": True}
+    roles = design.get("roles") or {}
+    for category in MENTOR_CATEGORIES if not section.get("mentor_role") else ():
+        section["mentor_role"] = next((n for n, r in roles.items()
+                                       if isinstance(r, Mapping) and r.get("category") == category), None)
+        if section["mentor_role"]:
+            break
+    if not section.get("mentor_role"):
+        raise NotApplicable("the design has no role that could mentor (a teacher-leader, instructional partner "
+                            "or teacher)")
+    policies["mentoring"] = section
+
+
 def _switch(lever: Lever) -> tuple[Callable, Callable]:
     """A path lever's accessors; a switch (`on` given) reads on when the field holds anything but `off`."""
     get, put = _path(*lever.path.split("."))
@@ -197,6 +225,7 @@ _ACCESS: dict[str, tuple[Callable, Callable]] = {
     "residents_per_team": _count_lever("resident"),
     "supplement": (_get_supplement, _put_supplement),
     "leaders_planning_protected": (_get_leaders_protected, _put_leaders_protected),
+    "mentoring": (_get_mentoring, _put_mentoring),
 }
 _ACCESS = {name: _ACCESS[name] if name in _ACCESS else _switch(lv) for name, lv in LEVERS.items()}
 
