@@ -76,3 +76,24 @@ def test_protected_activity_must_be_planning():
     with pytest.raises(InputError) as exc:
         scenario_from_dict(small_scenario(**{"policies.coverage.protected": ["whole_class"]}))
     assert "protected" in str(exc.value)
+
+
+def test_protection_moves_coverage_into_combined_classes_and_the_metric_shows_it():
+    """CRN-paired, 20 replications of the traditional design: with all planning protected, the cover colleagues
+    gave (hours per teacher x teachers) reappears as classes combined, within 30 % (the two are counted over
+    slightly different weeks: weeks worked vs school weeks)."""
+    from staffsim.metrics.registry import compute_metrics
+    from staffsim.scenario.levers import apply_levers
+    from staffsim.scenario.loading import read_scenario_dict
+
+    raw, _ = read_scenario_dict("traditional")
+    teachers = sum(1 for r in _staff(scenario_from_dict(raw)).roles if raw["roles"][r]["category"] == "teacher")
+    res = {}
+    for on in (False, True):
+        sc = scenario_from_dict(apply_levers(raw, {"protected_planning": on}))
+        ms = [compute_metrics(simulate(sc, s)) for s in range(1, 21)]
+        res[on] = {k: np.mean([m[k] for m in ms]) for k in ("combined_class_hours_per_week", "coverage_hours_per_week")}
+    assert res[True]["coverage_hours_per_week"] == 0
+    moved = res[True]["combined_class_hours_per_week"] - res[False]["combined_class_hours_per_week"]
+    given = res[False]["coverage_hours_per_week"] * teachers
+    assert 0.7 * given < moved < 1.3 * given, (moved, given)

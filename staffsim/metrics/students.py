@@ -1,5 +1,5 @@
 """What students get in one replication: small-group instruction, needs served, adults, teacher-leader reach,
-and the days they spent without their regular teacher (vacancies)."""
+the days they spent without their regular teacher (vacancies), and the class time combined for lack of cover."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ from functools import partial
 
 import numpy as np
 
-from staffsim.engine.ledger import Ledger
+from staffsim.engine.ledger import EVENT_CODES, Ledger
 from staffsim.metrics.metric import HIGHER, LOWER, Kind, Metric, declare
 from staffsim.scenario.vocabulary import CATEGORY_CODES
 
 LEADER = CATEGORY_CODES["teacher_leader"]
+COMBINED = EVENT_CODES["combined"]
 
 
 def student_metrics(ledger: Ledger) -> dict[str, float]:
@@ -29,6 +30,8 @@ def student_metrics(ledger: Ledger) -> dict[str, float]:
         np.add.at(led_in_post.T, L.staff_team[leader], L.filled[:, leader].T)
     out["reach_share"] = float(((led_in_post > 0) * L.team_students[None, :]).sum(axis=1).mean() / L.students)
     out["student_days_without_regular_teacher"] = student_days_without_teacher(L)
+    combined = L.events[L.events[:, 1] == COMBINED, 4].sum()
+    out["combined_class_hours_per_week"] = float(combined / 60 / weeks) if weeks else float("nan")
     return out
 
 
@@ -62,4 +65,8 @@ STUDENT_METRICS: dict[str, Metric] = declare(
     _metric(name="student_days_without_regular_teacher", kind=Kind.DAYS, direction=LOWER,
             label="Student-days without their regular teacher", unit="student-days per year",
             meaning="days a teaching position stood vacant (long-term substitute or none) x its students"),
+    _metric(name="combined_class_hours_per_week", kind=Kind.HOURS, direction=LOWER,
+            label="Classes combined for lack of cover", unit="class-hours per week, whole school",
+            meaning="class time of an absent adult that no substitute or colleague covered, so the class joined "
+                    "another; where coverage goes when planning is protected (policies.coverage.protected)"),
 )
