@@ -18,6 +18,8 @@ from rich.console import Console
 from rich.table import Table
 
 from staffsim.experiments.decision import table_metrics
+from staffsim.metrics.metric import Kind
+from staffsim.metrics.registry import kind_of
 from staffsim.present.decision import format_cell, row_label
 from staffsim.present.format import MISSING, format_interval, format_value, metric_label, unit_symbol
 
@@ -70,9 +72,14 @@ def comparison_table(comp: pd.DataFrame, title: str, money: str | None = None) -
                 cells.append(MISSING)
                 continue
             r = rows.loc[s]
-            cell = format_interval(r["mean"], r["ci_low"], r["ci_high"], m)
+            share = kind_of(m) is Kind.SHARE  # a share lies in 0-100 %, a difference of two in -100 %..+100 %
+            lo, hi = (max(r["ci_low"], 0.0), min(r["ci_high"], 1.0)) if share else (r["ci_low"], r["ci_high"])
+            cell = format_interval(r["mean"], lo, hi, m)
             if i > 0 and "diff" in r and not pd.isna(r["diff"]):
-                cell += "\n" + format_interval(r["diff"], r["diff_ci_low"], r["diff_ci_high"], m, signed=True)
+                lo, hi = r["diff_ci_low"], r["diff_ci_high"]
+                if share:
+                    lo, hi = max(lo, -1.0), min(hi, 1.0)
+                cell += "\n" + format_interval(r["diff"], lo, hi, m, signed=True)
             cells.append(cell)
         t.add_row(*cells)
     return t
