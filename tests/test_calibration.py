@@ -11,7 +11,8 @@ from click.testing import CliRunner
 
 from conftest import SCENARIOS
 from staffsim.experiments import store
-from staffsim.experiments.calibration import TARGETS, calibrate, format_table
+from staffsim.experiments.calibration import TARGETS, calibrate
+from staffsim.present.calibration import format_table
 from staffsim.scenario.loading import load_scenario
 
 

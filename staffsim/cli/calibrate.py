@@ -6,7 +6,8 @@ import sys
 
 import click
 
-from staffsim.experiments.calibration import TABLES, calibration_table, calibration_variants, format_table
+from staffsim.experiments.calibration import TABLES, calibration_table, calibration_variants
+from staffsim.present.calibration import format_table
 from staffsim.scenario.loading import load_scenario
 from staffsim.cli.common import execution_options, files_or_resume, given, handle_errors
 from staffsim.cli.execution import execute_cli
