@@ -28,6 +28,15 @@ def prefixed(prefix: str, problem: str) -> str:
                    getattr(problem, "hint", ""))
 
 
+def pick_named(known: dict, names, option: str, what: str) -> tuple:
+    """The items of `known` (name -> item) for `names`, in their order, each once; an unknown name is an
+    `InputError` for `option` that lists the names there are (e.g. --channel, --target)."""
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise InputError(option, [f"no {what} {n!r}; {what}s: {', '.join(known)}" for n in unknown])
+    return tuple(known[n] for n in dict.fromkeys(names))
+
+
 class InputError(Exception):
     """A problem with something the user gave us (a file, a field, an option).
 

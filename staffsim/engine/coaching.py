@@ -13,23 +13,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from staffsim.engine.intervals import take
 from staffsim.scenario.timetable import Block
 
 #: (coach, coached, minutes) of one weekday, in (coached, coach) order.
 CoachLinks = tuple[tuple[int, int, int], ...]
-
-
-def _overlap_left(gaps: list[tuple[int, int]], start: int, end: int) -> tuple[int, list[tuple[int, int]]]:
-    """Minutes of [start, end) inside `gaps`, and the gaps left once they are taken."""
-    got, left = 0, []
-    for a, b in gaps:
-        lo, hi = max(a, start), min(b, end)
-        if lo >= hi:
-            left.append((a, b))
-            continue
-        got += hi - lo
-        left += [g for g in ((a, lo), (hi, b)) if g[0] < g[1]]
-    return got, left
 
 
 def coach_links(day_blocks: list[list[tuple[Block, ...]]], coaches: np.ndarray) -> tuple[CoachLinks, ...]:
@@ -48,7 +36,7 @@ def coach_links(day_blocks: list[list[tuple[Block, ...]]], coaches: np.ndarray) 
                 for s, g in given:
                     if s == c or not gaps:
                         continue
-                    got, gaps = _overlap_left(gaps, g.start, g.end)
+                    got, gaps = take(gaps, g.start, g.end)
                     if got:
                         per_coach[s] = per_coach.get(s, 0) + got
             links += [(s, c, m) for s, m in sorted(per_coach.items())]

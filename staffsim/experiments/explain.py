@@ -29,7 +29,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from staffsim.errors import InputError
+from staffsim.errors import InputError, pick_named
 from staffsim.experiments import store
 from staffsim.experiments.runner import Variant
 from staffsim.experiments.stats import t_interval
@@ -72,11 +72,7 @@ def channels(names: list[str] | None = None) -> tuple[Channel, ...]:
     """The named channels (all when None); an unknown name is an `InputError`."""
     if not names:
         return CHANNELS
-    known = {c.name: c for c in CHANNELS}
-    unknown = [n for n in names if n not in known]
-    if unknown:
-        raise InputError("--channel", [f"no channel {n!r}; channels: {', '.join(known)}" for n in unknown])
-    return tuple(known[n] for n in dict.fromkeys(names))
+    return pick_named({c.name: c for c in CHANNELS}, names, "--channel", "channel")
 
 
 def conditions(chosen: tuple[Channel, ...]) -> list[tuple[str, str, dict[str, Any]]]:

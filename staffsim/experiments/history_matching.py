@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
-from staffsim.errors import InputError
+from staffsim.errors import InputError, pick_named
 from staffsim.experiments.calibration import TARGETS, Target, at_risk, estimate, replications_at
 from staffsim.experiments.stats import t_critical
 from staffsim.scenario.assumptions import Assumption
@@ -89,11 +89,7 @@ def targets_by_key(keys: Sequence[str] | None) -> tuple[Target, ...]:
     """The named targets of `calibration.TARGETS` (all but the cohort one when None); unknown keys are an error."""
     if keys is None:
         return DEFAULT_TARGETS
-    known = {t.key: t for t in TARGETS}
-    unknown = [k for k in keys if k not in known]
-    if unknown:
-        raise InputError("--target", [f"no target {k!r}; targets: {', '.join(known)}" for k in unknown])
-    return tuple(known[k] for k in dict.fromkeys(keys))
+    return pick_named({t.key: t for t in TARGETS}, keys, "--target", "target")
 
 
 def target_records(targets: Sequence[Target]) -> list[dict]:

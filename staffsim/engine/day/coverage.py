@@ -16,29 +16,11 @@ from __future__ import annotations
 from staffsim.engine.day.state import DayContext, DayState
 from staffsim.engine.ledger import EVENT_CODES
 from staffsim.engine.plan import BY_PLANNING, CoverTask
+from staffsim.engine.intervals import Gaps, take
 from staffsim.scenario.vocabulary import Activity
 
 A_COVER = int(Activity.COVERAGE)
 E_COV, E_CAN, E_COMB = (EVENT_CODES[k] for k in ("coverage", "cancelled_group", "combined"))
-
-Gaps = list[tuple[int, int]]
-
-
-def _take(gaps: Gaps, start: int, end: int) -> tuple[int, Gaps]:
-    """Minutes of [start, end) inside the uncovered intervals `gaps`, and the gaps left once it is covered."""
-    got, left = 0, []
-    for a, b in gaps:
-        lo, hi = max(a, start), min(b, end)
-        if lo >= hi:
-            left.append((a, b))
-            continue
-        got += hi - lo
-        if a < lo:
-            left.append((a, lo))
-        if hi < b:
-            left.append((hi, b))
-    return got, left
-
 
 def cover_block(ctx: DayContext, st: DayState, s: int, task: CoverTask) -> int:
     """Cover one block of absentee s with as many colleagues as it takes; the minutes covered."""
@@ -49,7 +31,7 @@ def cover_block(ctx: DayContext, st: DayState, s: int, task: CoverTask) -> int:
         c = opt.colleague
         if out[c] or used.get(opt.block, s) != s:
             continue
-        got, left = _take(gaps, opt.start, opt.end)
+        got, left = take(gaps, opt.start, opt.end)
         if got == 0 or M[c, opt.column] < got:
             continue
         used[opt.block] = s
